@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Push throughput of a fresh Skald: starts the built server (dist/) on a loopback port with an
+// empty data dir and the WAL on, drives it with the shared load generator (../shared/bench), and
+// prints MB/s of raw lines, lines/s, server CPU s per GB and MB per CPU-second, and peak RSS.
+//
+//   npm run build && node bench/ingest.mjs --format protobuf --total-bytes 1GB [--streams 1000] [--fsync always]
+import { spawn, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
+  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : 'true']);
+  return acc;
+}, []));
+const shared = resolve(args.shared ?? join(ROOT, '../shared/bench'));
+if (!existsSync(join(shared, 'ingest.mjs'))) throw new Error(`load generator not found in ${shared} (--shared DIR)`);
+
+const work = mkdtempSync(join(tmpdir(), 'skald-bench-'));
+const gen = join(work, 'gen');
+cpSync(shared, gen, { recursive: true, filter: (p) => !p.includes('node_modules') });
+symlinkSync(join(ROOT, 'node_modules'), join(gen, 'node_modules'));
+const data = join(work, 'data');
+const port = Number(args.port ?? 3199);
+const config = join(work, 'skald.yaml');
+writeFileSync(config, `auth_enabled: false
+server:
+  http_listen_address: 127.0.0.1
+  http_listen_port: ${port}
+  log_level: warn
+common:
+  path_prefix: ${data}
+ingester:
+  chunk_encoding: ${args.encoding ?? 'snappy'}
+  wal:
+    enabled: true
+    fsync: ${args.fsync ?? 'always'}
+limits_config:
+  reject_old_samples: false
+  ingestion_rate_mb: 100000
+  ingestion_burst_size_mb: 100000
+  per_stream_rate_limit: 1GB
+  per_stream_rate_limit_burst: 1GB
+  max_global_streams_per_user: 0
+`);
+
+const server = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), `-config.file=${config}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+const url = `http://127.0.0.1:${port}`;
+try {
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`${url}/ready`).then((r) => r.status === 200, () => false);
+    if (ok) break;
+    if (i > 600) throw new Error('server did not become ready');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const out = join(work, 'result.json');
+  execFileSync(process.execPath, [join(gen, 'ingest.mjs'), '--url', url, '--pid', String(server.pid),
+    '--format', args.format ?? 'protobuf', '--streams', args.streams ?? '1000', '--batch-lines', args['batch-lines'] ?? '1000',
+    '--concurrency', args.concurrency ?? '4', '--total-bytes', args['total-bytes'] ?? '1GB', '--out', out,
+    ...(args.verify ? ['--verify'] : [])], { stdio: 'inherit' });
+  const r = JSON.parse(readFileSync(out, 'utf8'));
+  const mbPerCpuS = r.bytes / 1e6 / r.serverCpuSeconds;
+  console.log(`SUMMARY format=${r.format} streams=${r.streams} fsync=${args.fsync ?? 'always'} MB/s=${r.mbPerSec.toFixed(1)} lines/s=${Math.round(r.linesPerSec)} cpu_s_per_GB=${r.serverCpuSecondsPerGB.toFixed(1)} MB_per_cpu_s=${mbPerCpuS.toFixed(1)} peak_rss_MiB=${(r.serverPeakRssBytes / 2 ** 20).toFixed(0)} p50_ms=${r.p50Ms.toFixed(1)} p99_ms=${r.p99Ms.toFixed(1)} errors=${r.errors}`);
+} finally {
+  server.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,96 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { SkaldConfig } from '../config/types.js';
+import { Distributor } from '../distributor/distributor.js';
+import { StoreFlusher } from '../ingester/flush.js';
+import { Ingester } from '../ingester/ingester.js';
+import { Metrics } from '../metrics/metrics.js';
+import { Querier } from '../querier/querier.js';
+import { StoreReader } from '../querier/store-reader.js';
+import { HttpServer } from '../server/http.js';
+import { registerOpsRoutes } from '../server/routes/ops.js';
+import { registerPushRoutes } from '../server/routes/push.js';
+import { registerQueryRoutes } from '../server/routes/query.js';
+import { FilesystemObjectStore } from '../storage/index.js';
+import { IndexStore, indexPeriodsFromSchema } from '../index/index.js';
+import type { LimitsConfig } from '../config/types.js';
+import type { Logger } from '../util/logger.js';
+import { BUILD_INFO } from '../util/version.js';
+import { resolveModules } from './modules.js';
+
+export interface AppDeps {
+  readonly config: SkaldConfig;
+  readonly limitsFor: (tenant: string) => LimitsConfig;
+  readonly configYaml: (mode: string | undefined) => string;
+  readonly log: Logger;
+}
+
+/** One Skald process: the modules of its target wired together behind one HTTP server. */
+export class App {
+  readonly metrics = new Metrics();
+  readonly server: HttpServer;
+  readonly ingester: Ingester;
+  private address: AddressInfo | undefined;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(private readonly deps: AppDeps) {
+    const { config, log } = deps;
+    const objects = new FilesystemObjectStore(config.storage_config.filesystem.directory);
+    const index = new IndexStore(objects, { periods: indexPeriodsFromSchema(config.schema_config.configs) });
+    this.ingester = new Ingester(
+      config.ingester,
+      deps.limitsFor,
+      new StoreFlusher(objects, index, this.metrics),
+      this.metrics,
+      log.child({ component: 'ingester' }),
+    );
+    const distributor = new Distributor(deps.limitsFor, this.ingester, this.metrics);
+    const querier = new Querier(this.ingester, new StoreReader(index, objects));
+    this.server = new HttpServer(this.metrics, log.child({ component: 'server' }), {
+      requestTimeoutMs: config.server.http_server_read_timeout,
+      keepAliveTimeoutMs: config.server.http_server_idle_timeout,
+    });
+    const modules = resolveModules([config.target]);
+    registerOpsRoutes(this.server, {
+      metrics: this.metrics,
+      ingester: this.ingester,
+      modules,
+      configYaml: deps.configYaml,
+      isReady: () => (this.ingester.ready ? undefined : 'Ingester not ready: replaying the WAL'),
+    });
+    const maxBody = config.server.http_server_max_request_body_size;
+    registerPushRoutes(this.server, distributor, { authEnabled: config.auth_enabled, maxBodyBytes: maxBody, maxDecompressedBytes: maxBody });
+    registerQueryRoutes(this.server, querier, {
+      authEnabled: config.auth_enabled,
+      multiTenant: config.querier.multi_tenant_queries_enabled,
+      limitsFor: deps.limitsFor,
+    });
+    this.metrics.buildInfo.set({ version: BUILD_INFO.version, revision: BUILD_INFO.revision, branch: BUILD_INFO.branch, goversion: BUILD_INFO.goVersion, goos: process.platform, goarch: process.arch, tags: '' }, 1);
+  }
+
+  /** Creates directories, replays the WAL, then listens. */
+  static async start(deps: AppDeps): Promise<App> {
+    const { config } = deps;
+    await mkdir(config.storage_config.filesystem.directory, { recursive: true });
+    if (config.ingester.wal.enabled) await mkdir(config.ingester.wal.dir, { recursive: true });
+    const app = new App(deps);
+    await app.ingester.start();
+    app.address = await app.server.listen(config.server.http_listen_port, config.server.http_listen_address);
+    deps.log.info('server listening', { component: 'server', addr: `${app.address.address}:${app.address.port}` });
+    return app;
+  }
+
+  get url(): string {
+    if (!this.address) throw new Error('not listening');
+    return `http://${this.address.address}:${this.address.port}`;
+  }
+
+  /** Graceful stop: refuse new connections, finish requests, flush chunks, close the WAL. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.server.close(this.deps.config.server.graceful_shutdown_timeout);
+      await this.ingester.stop(true);
+    })();
+    return this.stopping;
+  }
+}

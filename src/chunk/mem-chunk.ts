@@ -1,0 +1,322 @@
+import type { ChunkEncoding } from '../config/types.js';
+import { EMPTY_LABELS, type Labels } from '../model/labels.js';
+import { lowerBound, sliceBatch, sliceBatchByTime, batchLine, type EntryBatch } from './batch.js';
+import { clusterSources, countSources, mergeCluster, readSources, type BlockSource } from './block-source.js';
+import { decodeBlock, encodeBlock, MAX_BLOCK_SPAN } from './block.js';
+import { checksum } from './checksum.js';
+import { encodeChunk, type BlockMeta, type BlockToWrite } from './chunk-format.js';
+import { getCodec, type Codec } from './codec.js';
+import { DedupeIndex } from './dedupe-index.js';
+import { ChunkClosedError } from './errors.js';
+import { labelsFingerprint } from './fingerprint.js';
+import { HeadBlock } from './head-block.js';
+import { EntryFilter, lineSampleHash } from './entry-filter.js';
+
+export const DEFAULT_BLOCK_SIZE = 256 * 1024;
+export const DEFAULT_TARGET_SIZE = 1536 * 1024;
+
+export interface MemChunkOptions {
+  encoding: ChunkEncoding;
+  /** Raw bytes (lines + structured metadata) at which the head block is cut and compressed. */
+  blockSize?: number;
+  /** Compressed size at which isFull() turns true. */
+  targetSize?: number;
+  /** The stream's labels, stored in the encoded chunk; EMPTY_LABELS when not given. */
+  labels?: Labels;
+}
+
+/** A compressed block held in memory, with a timestamp filter for duplicate checks. */
+class CutBlock implements BlockSource, BlockToWrite {
+  readonly minTs: bigint;
+  readonly maxTs: bigint;
+  readonly entries: number;
+  readonly rawLength: number;
+  readonly linesSize: number;
+  readonly crc: number;
+  readonly data: Buffer;
+  readonly seq: number;
+  private readonly codec: Codec;
+  private filter: EntryFilter | null;
+
+  constructor(batch: EntryBatch, codec: Codec, seq: number, withFilter: boolean) {
+    const raw = encodeBlock(batch);
+    this.minTs = batch.ts[0];
+    this.maxTs = batch.ts[batch.count - 1];
+    this.entries = batch.count;
+    this.rawLength = raw.length;
+    this.linesSize = batch.lineStart[batch.count];
+    this.data = codec.compress(raw);
+    this.crc = checksum(this.data);
+    this.seq = seq;
+    this.codec = codec;
+    this.filter = withFilter ? EntryFilter.build(batch) : null;
+  }
+
+  /** lh is lineSampleHash of the line. */
+  mayContain(ts: bigint, lh: number): boolean {
+    return ts >= this.minTs && ts <= this.maxTs && (this.filter === null || this.filter.mayContain(ts, lh));
+  }
+
+  dropFilter(): void {
+    this.filter = null;
+  }
+
+  read(from: bigint, through: bigint): EntryBatch {
+    return decodeBlock(this.codec.decompress(this.data, this.rawLength), this.minTs, from, through);
+  }
+}
+
+/** The head as a block source; it is always the latest in push order. */
+function headSource(head: HeadBlock): BlockSource {
+  return {
+    minTs: head.minTs,
+    maxTs: head.maxTs,
+    entries: head.count,
+    seq: Number.MAX_SAFE_INTEGER,
+    read: (from, through) => sliceBatchByTime(head.toBatch(), from, through),
+  };
+}
+
+const MIN_TS = -(1n << 63n);
+const MAX_TS = (1n << 63n) - 1n;
+
+/**
+ * One stream's open chunk in an ingester: an unordered head block plus compressed blocks.
+ * Not safe for concurrent mutation; reads return immutable snapshots and may interleave with appends.
+ */
+export class MemChunk {
+  readonly encoding: ChunkEncoding;
+  readonly blockSize: number;
+  readonly targetSize: number;
+  readonly labels: Labels;
+  private readonly codec: Codec;
+  private head: HeadBlock;
+  private blocks: CutBlock[] = [];
+  private seq = 0;
+  private n = 0;
+  private min = 0n;
+  private max = 0n;
+  private lineBytes = 0;
+  private compressed = 0;
+  private rawCut = 0;
+  private sealed = false;
+  private encoded: Buffer | null = null;
+  private fp: bigint | null = null;
+  // Blocks decompressed for duplicate checks, most recent last: late entries cluster in time.
+  private dedupeCache: { block: CutBlock; batch: EntryBatch; index: DedupeIndex }[] = [];
+
+  constructor(opts: MemChunkOptions) {
+    this.encoding = opts.encoding;
+    this.codec = getCodec(opts.encoding);
+    this.blockSize = opts.blockSize ?? DEFAULT_BLOCK_SIZE;
+    this.targetSize = opts.targetSize ?? DEFAULT_TARGET_SIZE;
+    this.labels = opts.labels ?? EMPTY_LABELS;
+    if (!(this.blockSize > 0)) throw new RangeError(`blockSize must be positive, got ${this.blockSize}`);
+    this.head = new HeadBlock(this.blockSize);
+  }
+
+  get entryCount(): number {
+    return this.n;
+  }
+  /** Earliest timestamp; 0n when empty. */
+  get minTs(): bigint {
+    return this.min;
+  }
+  /** Latest timestamp; 0n when empty. */
+  get maxTs(): bigint {
+    return this.max;
+  }
+  /** Sum of line lengths. */
+  get rawBytes(): number {
+    return this.lineBytes;
+  }
+  /** Compressed bytes of the cut blocks (the head is not compressed yet). */
+  get compressedBytes(): number {
+    return this.compressed;
+  }
+  get blockCount(): number {
+    return this.blocks.length;
+  }
+  get headEntryCount(): number {
+    return this.head.count;
+  }
+  get closed(): boolean {
+    return this.sealed;
+  }
+  get fingerprint(): bigint {
+    this.fp ??= labelsFingerprint(this.labels);
+    return this.fp;
+  }
+
+  /**
+   * Adds an entry; false when the same timestamp and line bytes are already in the chunk
+   * (structured metadata is not compared, as in Loki). The line is copied.
+   */
+  append(ts: bigint, line: Uint8Array, metadata: Labels = EMPTY_LABELS): boolean {
+    if (this.sealed) throw new ChunkClosedError();
+    if (this.n > 0 && ts <= this.max && this.isDuplicate(ts, line)) return false;
+    this.head.append(ts, line, metadata);
+    if (this.n === 0 || ts < this.min) this.min = ts;
+    if (this.n === 0 || ts > this.max) this.max = ts;
+    this.n++;
+    this.lineBytes += line.length;
+    if (this.head.rawSize >= this.blockSize) this.cutHead();
+    return true;
+  }
+
+  /** Compressed size, with the head estimated at the ratio seen so far, has reached targetSize. */
+  isFull(): boolean {
+    return this.estimatedSize() >= this.targetSize;
+  }
+
+  estimatedSize(): number {
+    const ratio = this.rawCut > 0 ? this.compressed / this.rawCut : 1;
+    return this.compressed + Math.ceil(this.head.rawSize * ratio);
+  }
+
+  /** Compresses the head block now (normally done when it reaches blockSize). */
+  cutHead(): void {
+    if (this.head.count === 0) return;
+    const batch = this.head.toBatch();
+    for (const part of splitBySpan(batch)) this.addBlock(part, !this.sealed);
+    this.head = new HeadBlock(this.blockSize);
+  }
+
+  private addBlock(batch: EntryBatch, withFilter: boolean): void {
+    const b = new CutBlock(batch, this.codec, this.seq++, withFilter);
+    this.blocks.push(b);
+    this.compressed += b.data.length;
+    this.rawCut += b.rawLength;
+  }
+
+  /** Cuts the head and rewrites overlapping blocks so blocks are ordered; no appends afterwards. */
+  close(): void {
+    if (this.sealed) return;
+    this.sealed = true;
+    this.cutHead();
+    this.dedupeCache = [];
+    const clusters = clusterSources(this.blocks);
+    if (clusters.every((c) => c.length === 1)) {
+      this.blocks = clusters.map((c) => c[0]);
+    } else {
+      const old = this.blocks;
+      this.blocks = [];
+      this.compressed = 0;
+      this.rawCut = 0;
+      for (const c of clusters) {
+        if (c.length === 1) {
+          this.blocks.push(c[0]);
+          this.compressed += c[0].data.length;
+          this.rawCut += c[0].rawLength;
+          continue;
+        }
+        const merged = mergeCluster(c, MIN_TS, MAX_TS);
+        for (const part of splitBySize(merged, this.blockSize)) for (const p of splitBySpan(part)) this.addBlock(p, false);
+      }
+      old.length = 0;
+    }
+    for (const b of this.blocks) b.dropFilter();
+  }
+
+  /** The serialized chunk (closes the chunk first). */
+  encode(): Buffer {
+    if (this.encoded !== null) return this.encoded;
+    this.close();
+    this.encoded = encodeChunk({ encoding: this.encoding, fingerprint: this.fingerprint, labels: this.labels, blocks: this.blocks });
+    return this.encoded;
+  }
+
+  /** Entries with from <= ts < through in ascending time, decompressing only overlapping blocks. */
+  batches(from: bigint, through: bigint): Iterable<EntryBatch> {
+    return readSources(this.sources(), from, through);
+  }
+
+  /** Entries with from <= ts < through; blocks wholly inside the range are counted without decompressing. */
+  countInRange(from: bigint, through: bigint): number {
+    if (from >= through) return 0;
+    return countSources(this.sources(), from, through);
+  }
+
+  /** Statistics of the cut blocks, in cut order (in time order once closed). */
+  blockStats(): BlockMeta[] {
+    let offset = 0;
+    return this.blocks.map((b) => {
+      const m: BlockMeta = { minTs: b.minTs, maxTs: b.maxTs, entries: b.entries, offset, length: b.data.length, rawLength: b.rawLength, linesSize: b.linesSize, crc: b.crc, ext: EMPTY };
+      offset += b.data.length;
+      return m;
+    });
+  }
+
+  private sources(): BlockSource[] {
+    const s: BlockSource[] = [...this.blocks];
+    if (this.head.count > 0) s.push(headSource(this.head));
+    return s;
+  }
+
+  private isDuplicate(ts: bigint, line: Uint8Array): boolean {
+    if (this.head.contains(ts, line)) return true;
+    let lh = -1;
+    for (const b of this.blocks) {
+      if (ts < b.minTs || ts > b.maxTs) continue;
+      if (lh < 0) lh = lineSampleHash(line);
+      if (!b.mayContain(ts, lh)) continue;
+      const d = this.decodedForDedupe(b);
+      if (d.index.contains(ts, line, (i) => batchLine(d.batch, i))) return true;
+    }
+    return false;
+  }
+
+  private decodedForDedupe(b: CutBlock): { batch: EntryBatch; index: DedupeIndex } {
+    const cache = this.dedupeCache;
+    const at = cache.findIndex((c) => c.block === b);
+    if (at >= 0) {
+      const [hit] = cache.splice(at, 1);
+      cache.push(hit);
+      return hit;
+    }
+    const batch = b.read(MIN_TS, MAX_TS);
+    const index = new DedupeIndex();
+    for (let i = 0; i < batch.count; i++) index.add(batch.ts[i], i);
+    const entry = { block: b, batch, index };
+    cache.push(entry);
+    if (cache.length > DEDUPE_CACHE_BLOCKS) cache.shift();
+    return entry;
+  }
+}
+
+const DEDUPE_CACHE_BLOCKS = 4;
+
+const EMPTY = Buffer.alloc(0);
+
+/** Splits a sorted batch where its time span would exceed what a block can hold. */
+function splitBySpan(b: EntryBatch): EntryBatch[] {
+  if (b.count === 0) return [];
+  if (b.ts[b.count - 1] - b.ts[0] <= MAX_BLOCK_SPAN) return [b];
+  const out: EntryBatch[] = [];
+  let start = 0;
+  while (start < b.count) {
+    const end = lowerBound(b.ts, b.ts[start] + MAX_BLOCK_SPAN + 1n, start);
+    out.push(sliceBatch(b, start, end));
+    start = end;
+  }
+  return out;
+}
+
+/** Splits a sorted batch into runs of about blockSize line bytes. */
+function splitBySize(b: EntryBatch, blockSize: number): EntryBatch[] {
+  if (b.count === 0) return [];
+  const out: EntryBatch[] = [];
+  let start = 0;
+  let size = 0;
+  for (let i = 0; i < b.count; i++) {
+    size += b.lineStart[i + 1] - b.lineStart[i];
+    if (b.metadata !== null) for (const l of b.metadata[i]) size += l.name.length + l.value.length;
+    if (size >= blockSize) {
+      out.push(sliceBatch(b, start, i + 1));
+      start = i + 1;
+      size = 0;
+    }
+  }
+  if (start < b.count) out.push(sliceBatch(b, start, b.count));
+  return out;
+}

@@ -1,0 +1,79 @@
+/**
+ * From the label text of a pushed stream to its canonical label set, as Loki's push parser
+ * does it: parse (syntax.ParseLabels), then add `service_name` when missing. A parse error
+ * fails the whole push (400 `couldn't parse labels: …`), as in Loki.
+ */
+import { getLabel, labelsToString, type Label } from '../../model/labels.js';
+import { BadRequestError } from '../../util/errors.js';
+import { TwoGenerationCache } from './label-cache.js';
+import { LabelParseError, parseLabels } from './label-parser.js';
+
+export const SERVICE_NAME = 'service_name';
+const UNKNOWN_SERVICE = 'unknown_service';
+/** Loki-internal streams get no service_name and skip label validation. */
+const INTERNAL_LABELS = ['__aggregated_metric__', '__pattern__'];
+
+export interface StreamLabels {
+  readonly labels: readonly Label[];
+  /** labelsToString(labels): also the stream text Loki's messages quote. */
+  readonly key: string;
+  readonly internal: boolean;
+}
+
+interface Parsed {
+  labels?: readonly Label[];
+  error?: string;
+  /** The last resolution, for the discovery list it was made with. */
+  resolved?: { discover: readonly string[]; value: StreamLabels };
+}
+
+const CACHE_CAPACITY = 8192;
+/** Longer label texts are parsed every time rather than pinned in the cache. */
+const MAX_CACHED_TEXT = 4096;
+const cache = new TwoGenerationCache<Parsed>(CACHE_CAPACITY);
+
+function parse(text: string): Parsed {
+  let p = text.length <= MAX_CACHED_TEXT ? cache.get(text) : undefined;
+  if (p !== undefined) return p;
+  try {
+    p = { labels: parseLabels(text) };
+  } catch (err) {
+    if (!(err instanceof LabelParseError)) throw err;
+    p = { error: err.message };
+  }
+  if (text.length <= MAX_CACHED_TEXT) cache.set(text, p);
+  return p;
+}
+
+export function isInternalStream(labels: readonly Label[]): boolean {
+  return labels.some((l) => INTERNAL_LABELS.includes(l.name));
+}
+
+/**
+ * Adds service_name unless present: the first non-empty label named in `discover`, else
+ * unknown_service. Nothing is added when `discover` is empty or the stream is internal.
+ */
+export function withServiceName(labels: readonly Label[], discover: readonly string[]): readonly Label[] {
+  if (discover.length === 0 || isInternalStream(labels) || getLabel(labels, SERVICE_NAME) !== undefined) return labels;
+  let value = UNKNOWN_SERVICE;
+  for (const name of discover) {
+    const v = getLabel(labels, name);
+    if (v) { value = v; break; }
+  }
+  const out = labels.slice();
+  let i = 0;
+  while (i < out.length && out[i].name < SERVICE_NAME) i++;
+  out.splice(i, 0, { name: SERVICE_NAME, value });
+  return out;
+}
+
+/** Canonical labels of a pushed stream. Throws BadRequestError when the text does not parse. */
+export function resolveStreamLabels(text: string, discover: readonly string[]): StreamLabels {
+  const p = parse(text);
+  if (p.error !== undefined) throw new BadRequestError(`couldn't parse labels: ${p.error}`);
+  if (p.resolved !== undefined && p.resolved.discover === discover) return p.resolved.value;
+  const labels = withServiceName(p.labels!, discover);
+  const value: StreamLabels = { labels, key: labelsToString(labels), internal: isInternalStream(labels) };
+  p.resolved = { discover, value };
+  return value;
+}

@@ -1,0 +1,11 @@
+/**
+ * Index file layout (little-endian). Sections follow the fixed header in this order; their
+ * offsets are in the header so readers can find them without scanning.
+ *
+ *   header (64 bytes) · symbols · series · chunks · postings · u32 CRC-32 of all preceding bytes
+ *
+ * docs/formats.md draws every field.
+ */
+export const INDEX_MAGIC = 0x58494b53; // "SKIX" as bytes on disk
+export const INDEX_VERSION = 1;
+export const INDEX_HEADER_SIZE = 64;

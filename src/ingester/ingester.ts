@@ -1,0 +1,364 @@
+import type { MemChunk } from '../chunk/index.js';
+import type { IngesterConfig, LimitsConfig } from '../config/types.js';
+import type { Entry, StreamEntries } from '../model/entry.js';
+import { labelsToString } from '../model/labels.js';
+import type { LabelMatcher } from '../model/matcher.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { errorMessage } from '../util/errors.js';
+import { goTimeString } from '../util/gotime.js';
+import type { Logger } from '../util/logger.js';
+import { Wal, type WalRecord } from './wal/index.js';
+import type { Stream, StreamSettings, FlushReason } from './stream.js';
+import { TenantStreams } from './tenant.js';
+
+export type LimitsFor = (tenant: string) => LimitsConfig;
+
+/** Where flushed chunks go: the object store and the index. */
+export interface ChunkFlusher {
+  flush(items: readonly FlushItem[]): Promise<void>;
+}
+
+export interface FlushItem {
+  readonly tenant: string;
+  readonly stream: Stream;
+  readonly chunk: MemChunk;
+  readonly reason: FlushReason;
+}
+
+/** The outcome of pushing one request's streams: 4xx messages for what was refused. */
+export interface IngesterPushResult {
+  /** Per-stream error texts (Loki's format). */
+  readonly errors: string[];
+  /** 429 when any refusal was a rate or stream limit, else 400. */
+  readonly status: 400 | 429;
+  readonly appendedLines: number;
+  readonly appendedBytes: number;
+}
+
+/** Max entry errors quoted per stream in a push response (Loki's max_returned_stream_errors). */
+const MAX_RETURNED_ERRORS = 10;
+
+/**
+ * The ingester: per-tenant streams of in-memory chunks, made durable by the WAL before a push is
+ * acknowledged, cut into chunks and flushed to the object store with their index entries.
+ */
+export class Ingester {
+  private readonly tenants = new Map<string, TenantStreams>();
+  private nextStreamId = 1;
+  private wal: Wal | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private checkpointing: Promise<void> | undefined;
+  private stopped = false;
+  ready = false;
+
+  constructor(
+    private readonly cfg: IngesterConfig,
+    private readonly limits: LimitsFor,
+    private readonly flusher: ChunkFlusher,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
+
+  /** Replays the WAL (if enabled) and starts the flush and checkpoint loops. */
+  async start(): Promise<void> {
+    if (this.cfg.wal.enabled) {
+      const t0 = performance.now();
+      this.metrics.walReplayActive.set(1);
+      const byWalId = new Map<number, Stream>();
+      let replayed = 0;
+      const walLog = this.log.child({ component: 'wal' });
+      const stats = await Wal.replay(this.cfg.wal.dir, (rec) => {
+        replayed++;
+        this.applyReplayed(rec, byWalId);
+      }, { logger: walLog });
+      for (const c of stats.corruptions) this.metrics.walCorruptionsTotal.inc({ type: c.reason });
+      if (stats.maxStreamId >= this.nextStreamId) this.nextStreamId = stats.maxStreamId + 1;
+      this.metrics.walReplayActive.set(0);
+      const secs = (performance.now() - t0) / 1000;
+      this.metrics.walReplayDuration.set(secs);
+      this.log.info('WAL replayed', { records: replayed, streams: byWalId.size, seconds: secs.toFixed(3), ...replayStatsFields(stats) });
+      this.wal = await Wal.open(this.cfg.wal.dir, {
+        fsync: this.cfg.wal.fsync,
+        fsyncIntervalMs: this.cfg.wal.fsync_interval,
+        segmentSize: this.cfg.wal.segment_size,
+        logger: walLog,
+      });
+      const wal = this.wal;
+      this.metrics.walSource = () => wal.metrics;
+    }
+    this.flushTimer = setInterval(() => void this.flushSweep(false), Math.max(100, this.cfg.flush_check_period));
+    this.flushTimer.unref();
+    if (this.wal) {
+      this.checkpointTimer = setInterval(() => void this.checkpoint(), Math.max(1000, this.cfg.wal.checkpoint_duration));
+      this.checkpointTimer.unref();
+    }
+    this.ready = true;
+  }
+
+  /** Stops the loops, flushes everything to storage, checkpoints and closes the WAL. */
+  async stop(flush: boolean): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.flushTimer);
+    clearInterval(this.checkpointTimer);
+    if (flush) await this.flushAll();
+    else await this.checkpointing;
+    await this.wal?.close();
+    this.wal = undefined;
+  }
+
+  /**
+   * Appends the streams of one validated push. Entries go to memory, then to the WAL; the promise
+   * resolves once the WAL holds them (durable per the fsync policy), so the caller may acknowledge.
+   */
+  async push(tenant: string, streams: readonly StreamEntries[]): Promise<IngesterPushResult> {
+    const limits = this.limits(tenant);
+    const settings = this.streamSettings(limits);
+    const nowMs = Date.now();
+    const inst = this.tenantStreams(tenant);
+    const records: WalRecord[] = [];
+    const errors: string[] = [];
+    let limited = false;
+    let appendedLines = 0;
+    let appendedBytes = 0;
+
+    for (const s of streams) {
+      let stream = inst.get(s.key);
+      if (!stream) {
+        const max = this.maxStreams(limits);
+        if (max > 0 && inst.size >= max) {
+          limited = true;
+          this.discard('stream_limit', tenant, s.entries);
+          errors.push(`Maximum active stream limit exceeded when trying to create stream ${s.key}, reduce the number of active streams (reduce labels or reduce label values), or contact your Loki administrator to see if the limit can be increased, user: '${tenant}'`);
+          continue;
+        }
+        stream = inst.create(this.nextStreamId++, s.labels, s.key, settings, nowMs);
+        this.metrics.ingesterStreamsCreated.inc({ tenant });
+        this.metrics.ingesterMemoryStreams.set({ tenant }, inst.size);
+        records.push({ type: 'series', tenant, streamId: stream.id, labels: stream.labels });
+      } else {
+        stream.updateSettings(settings);
+      }
+      const res = stream.push(s.entries, nowMs);
+      if (res.appended.length > 0) {
+        records.push({ type: 'entries', tenant, streamId: stream.id, entries: res.appended });
+        appendedLines += res.appended.length;
+        appendedBytes += res.appendedBytes;
+      }
+      if (res.failed.length > 0) {
+        if (res.rateLimited) limited = true;
+        const reason = res.rateLimited ? 'per_stream_rate_limit' : 'too_far_behind';
+        this.discard(reason, tenant, res.failed.map((f) => f.entry));
+        errors.push(formatStreamErrors(tenant, s.key, res.failed, s.entries.length));
+      }
+    }
+    if (this.wal && records.length > 0) {
+      await this.wal.append(records);
+    }
+    return { errors, status: limited ? 429 : 400, appendedLines, appendedBytes };
+  }
+
+  /** Streams of a tenant matching the selector (for queries). */
+  select(tenant: string, matchers: readonly LabelMatcher[]): Stream[] {
+    return this.tenants.get(tenant)?.select(matchers) ?? [];
+  }
+
+  labelNames(tenant: string): string[] {
+    return this.tenants.get(tenant)?.labelNames() ?? [];
+  }
+
+  labelValues(tenant: string, name: string): string[] {
+    return this.tenants.get(tenant)?.labelValues(name) ?? [];
+  }
+
+  /** Closes every head chunk and flushes all unflushed chunks (the /flush endpoint and shutdown). */
+  async flushAll(): Promise<void> {
+    await this.flushSweep(true);
+  }
+
+  /** One pass of the flush loop: cut idle/old heads, flush closed chunks, drop retained ones, checkpoint. */
+  flushSweep(force: boolean): Promise<void> {
+    // Sweeps never overlap; a forced sweep waits for the running one, then runs.
+    const run = async (): Promise<void> => {
+      const prev = this.flushing;
+      if (prev) await prev.catch(() => undefined);
+      await this.doFlushSweep(force);
+    };
+    if (this.flushing && !force) return this.flushing;
+    const p = run().finally(() => {
+      if (this.flushing === p) this.flushing = undefined;
+    });
+    this.flushing = p;
+    return p;
+  }
+
+  private async doFlushSweep(force: boolean): Promise<void> {
+    const nowMs = Date.now();
+    const items: FlushItem[] = [];
+    let memChunks = 0;
+    for (const inst of this.tenants.values()) {
+      for (const stream of inst.streams.values()) {
+        const head = stream.head;
+        if (head.entryCount > 0) {
+          if (force) stream.closeHead('forced', nowMs);
+          else if (nowMs - stream.lastAppendMs >= this.cfg.chunk_idle_period) stream.closeHead('idle', nowMs);
+          else if (Number((head.maxTs - head.minTs) / 1_000_000n) >= this.cfg.max_chunk_age) stream.closeHead('max_age', nowMs);
+        }
+        for (const c of stream.closed) if (!c.flushed) items.push({ tenant: inst.tenant, stream, chunk: c.chunk, reason: c.reason });
+        memChunks += stream.chunkCount;
+      }
+    }
+    this.metrics.ingesterMemoryChunks.set(memChunks);
+    this.metrics.ingesterFlushQueueLength.set(items.length);
+    if (items.length > 0) {
+      try {
+        await this.flusher.flush(items);
+      } catch (err) {
+        this.metrics.ingesterChunksFlushFailures.inc(items.length);
+        this.log.error('flush failed; chunks stay in memory and are retried', { chunks: items.length, err: errorMessage(err) });
+        this.metrics.ingesterFlushQueueLength.set(0);
+        if (force) throw err;
+        return;
+      }
+      const flushedAt = Date.now();
+      for (const it of items) {
+        const c = it.stream.closed.find((x) => x.chunk === it.chunk);
+        if (c) { c.flushed = true; c.flushedAtMs = flushedAt; }
+        this.metrics.ingesterChunksFlushed.inc({ reason: it.reason });
+        this.metrics.ingesterChunkEntries.observe(it.chunk.entryCount);
+      }
+      this.metrics.ingesterFlushQueueLength.set(0);
+    }
+    this.dropRetained(Date.now());
+    if (items.length > 0 && this.wal && !this.stopped) await this.checkpoint();
+    else if (items.length > 0 && this.wal && force) await this.checkpoint();
+  }
+
+  private dropRetained(nowMs: number): void {
+    for (const inst of this.tenants.values()) {
+      for (const stream of [...inst.streams.values()]) {
+        if (stream.dropFlushed(nowMs, this.cfg.chunk_retain_period)) {
+          inst.remove(stream);
+          this.metrics.ingesterStreamsRemoved.inc({ tenant: inst.tenant });
+          this.metrics.ingesterMemoryStreams.set({ tenant: inst.tenant }, inst.size);
+        }
+      }
+    }
+  }
+
+  /** Writes all unflushed in-memory data to a WAL checkpoint so older segments can be deleted. */
+  checkpoint(): Promise<void> {
+    if (this.checkpointing) return this.checkpointing;
+    const wal = this.wal;
+    if (!wal) return Promise.resolve();
+    const t0 = performance.now();
+    this.metrics.checkpointCreations.inc();
+    const p = wal
+      .checkpoint(async (emit) => {
+        for (const inst of [...this.tenants.values()]) {
+          for (const stream of [...inst.streams.values()]) {
+            // Every live stream gets its series record, even one whose data is all flushed: later
+            // segments may hold entries for it, and replay needs the id to place them.
+            await emit({ type: 'series', tenant: inst.tenant, streamId: stream.id, labels: stream.labels });
+            const chunks = stream.unflushedChunks();
+            for (const chunk of chunks) {
+              for (const batch of chunk.batches(chunk.minTs, chunk.maxTs + 1n)) {
+                const entries: Entry[] = new Array(batch.count);
+                for (let i = 0; i < batch.count; i++) {
+                  entries[i] = {
+                    ts: batch.ts[i],
+                    line: Buffer.from(batch.lines.subarray(batch.lineStart[i], batch.lineStart[i + 1])),
+                    metadata: batch.metadata ? batch.metadata[i] : [],
+                  };
+                }
+                await emit({ type: 'entries', tenant: inst.tenant, streamId: stream.id, entries });
+              }
+            }
+          }
+        }
+      })
+      .then(
+        () => this.metrics.checkpointDuration.observe((performance.now() - t0) / 1000),
+        (err: unknown) => {
+          this.metrics.checkpointCreationFailures.inc();
+          this.log.error('WAL checkpoint failed', { err: errorMessage(err) });
+        },
+      )
+      .finally(() => {
+        this.checkpointing = undefined;
+      });
+    this.checkpointing = p;
+    return p;
+  }
+
+  private applyReplayed(rec: WalRecord, byWalId: Map<number, Stream>): void {
+    if (rec.type === 'series') {
+      if (rec.streamId >= this.nextStreamId) this.nextStreamId = rec.streamId + 1;
+      const inst = this.tenantStreams(rec.tenant);
+      const key = labelsToString(rec.labels);
+      let stream = inst.get(key);
+      if (!stream) {
+        stream = inst.create(rec.streamId, rec.labels, key, this.streamSettings(this.limits(rec.tenant)));
+        this.metrics.ingesterStreamsCreated.inc({ tenant: rec.tenant });
+        this.metrics.ingesterMemoryStreams.set({ tenant: rec.tenant }, inst.size);
+      }
+      byWalId.set(rec.streamId, stream);
+      return;
+    }
+    const stream = byWalId.get(rec.streamId);
+    if (!stream) {
+      this.metrics.walCorruptionsTotal.inc({ type: 'missing_series' });
+      this.log.warn('WAL entries for an unknown stream skipped', { stream_id: rec.streamId, entries: rec.entries.length });
+      return;
+    }
+    for (const e of rec.entries) stream.append(e);
+  }
+
+  private tenantStreams(tenant: string): TenantStreams {
+    let inst = this.tenants.get(tenant);
+    if (!inst) this.tenants.set(tenant, (inst = new TenantStreams(tenant)));
+    return inst;
+  }
+
+  private streamSettings(limits: LimitsConfig): StreamSettings {
+    return {
+      encoding: this.cfg.chunk_encoding,
+      blockSize: this.cfg.chunk_block_size,
+      targetSize: this.cfg.chunk_target_size,
+      maxChunkAgeMs: this.cfg.max_chunk_age,
+      unorderedWrites: limits.unordered_writes,
+      perStreamRateLimit: limits.per_stream_rate_limit,
+      perStreamRateBurst: limits.per_stream_rate_limit_burst,
+    };
+  }
+
+  /** Single binary: one ingester, so the local limit is the global one (replication factor 1). */
+  private maxStreams(limits: LimitsConfig): number {
+    const local = limits.max_streams_per_user;
+    const global = limits.max_global_streams_per_user;
+    if (local > 0 && global > 0) return Math.min(local, global);
+    return Math.max(local, global);
+  }
+
+  private discard(reason: string, tenant: string, entries: readonly Entry[]): void {
+    let bytes = 0;
+    for (const e of entries) bytes += e.line.length;
+    this.metrics.discardedSamples.inc({ reason, tenant }, entries.length);
+    this.metrics.discardedBytes.inc({ reason, tenant }, bytes);
+  }
+}
+
+function formatStreamErrors(tenant: string, key: string, failed: readonly { entry: Entry; message: string }[], total: number): string {
+  let buf = '';
+  for (const f of failed.slice(0, MAX_RETURNED_ERRORS)) {
+    buf += `entry with timestamp ${goTimeString(f.entry.ts)} ignored, reason: '${f.message}',\n`;
+  }
+  return buf + `user '${tenant}', total ignored: ${failed.length} out of ${total} for stream: ${key}`;
+}
+
+function replayStatsFields(stats: object): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(stats)) if (typeof v === 'number' || typeof v === 'string') out[k] = v;
+  return out;
+}

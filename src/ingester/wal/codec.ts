@@ -1,0 +1,135 @@
+import type { Entry } from '../../model/entry.js';
+import { EMPTY_LABELS, type Label, type Labels } from '../../model/labels.js';
+import { WalRecordError } from './errors.js';
+import { MAX_RECORD_BYTES } from './format.js';
+import { RecordType, type WalRecord } from './record.js';
+import { readUvarint, uvarintSize, writeUvarint, type Cursor } from './varint.js';
+
+/**
+ * Record payloads. Strings are uvarint length + UTF-8; timestamps int64 LE; lines are copied
+ * as bytes. Encoding is two passes (size, then write) so a push becomes one Buffer.
+ */
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+function strSize(s: string): number {
+  const n = Buffer.byteLength(s, 'utf8');
+  return uvarintSize(n) + n;
+}
+
+function labelsSize(labels: Labels): number {
+  let n = uvarintSize(labels.length);
+  for (const l of labels) n += strSize(l.name) + strSize(l.value);
+  return n;
+}
+
+function checkStreamId(id: number): void {
+  if (!Number.isSafeInteger(id) || id < 0) throw new WalRecordError(`invalid stream id ${id}`);
+}
+
+/** Payload bytes of `r`; validates what the encoder cannot represent. */
+export function payloadSize(r: WalRecord): number {
+  checkStreamId(r.streamId);
+  let n = strSize(r.tenant) + uvarintSize(r.streamId);
+  if (r.type === 'series') {
+    n += labelsSize(r.labels);
+  } else {
+    n += uvarintSize(r.entries.length);
+    for (const e of r.entries) {
+      if (e.ts < INT64_MIN || e.ts > INT64_MAX) throw new WalRecordError(`timestamp ${e.ts} outside int64`);
+      n += 8 + uvarintSize(e.line.length) + e.line.length + labelsSize(e.metadata);
+    }
+  }
+  if (n > MAX_RECORD_BYTES) throw new WalRecordError(`record of ${n} bytes exceeds ${MAX_RECORD_BYTES}`);
+  return n;
+}
+
+export function recordTypeByte(r: WalRecord): number {
+  return r.type === 'series' ? RecordType.series : RecordType.entries;
+}
+
+function writeStr(buf: Buffer, off: number, s: string): number {
+  off = writeUvarint(buf, off, Buffer.byteLength(s, 'utf8'));
+  return off + buf.write(s, off, 'utf8');
+}
+
+function writeLabels(buf: Buffer, off: number, labels: Labels): number {
+  off = writeUvarint(buf, off, labels.length);
+  for (const l of labels) {
+    off = writeStr(buf, off, l.name);
+    off = writeStr(buf, off, l.value);
+  }
+  return off;
+}
+
+/** Writes the payload of `r` at `off` (sized by payloadSize); returns the end offset. */
+export function writePayload(buf: Buffer, off: number, r: WalRecord): number {
+  off = writeStr(buf, off, r.tenant);
+  off = writeUvarint(buf, off, r.streamId);
+  if (r.type === 'series') return writeLabels(buf, off, r.labels);
+  off = writeUvarint(buf, off, r.entries.length);
+  for (const e of r.entries) {
+    off = buf.writeBigInt64LE(e.ts, off);
+    off = writeUvarint(buf, off, e.line.length);
+    buf.set(e.line, off);
+    off += e.line.length;
+    off = writeLabels(buf, off, e.metadata);
+  }
+  return off;
+}
+
+/** A payload whose checksum matched but whose bytes do not decode. */
+export class PayloadError extends Error {
+  constructor(message: string) { super(message); this.name = 'PayloadError'; }
+}
+
+function readStr(buf: Buffer, cur: Cursor, end: number): string {
+  const n = readUvarint(buf, cur, end);
+  if (n > end - cur.off) throw new PayloadError('string past end of record');
+  const s = buf.toString('utf8', cur.off, cur.off + n);
+  cur.off += n;
+  return s;
+}
+
+function readLabels(buf: Buffer, cur: Cursor, end: number): Labels {
+  const count = readUvarint(buf, cur, end);
+  if (count === 0) return EMPTY_LABELS;
+  if (count > (end - cur.off) / 2) throw new PayloadError('label count past end of record');
+  const out: Label[] = new Array<Label>(count);
+  for (let i = 0; i < count; i++) out[i] = { name: readStr(buf, cur, end), value: readStr(buf, cur, end) };
+  return out;
+}
+
+/**
+ * Decodes buf[start, end). Lines are copied out: the read buffer is reused and a line
+ * must not pin it in memory. Throws PayloadError (or VarintError) on malformed bytes.
+ */
+export function decodePayload(type: number, buf: Buffer, start: number, end: number): WalRecord {
+  const cur: Cursor = { off: start };
+  const tenant = readStr(buf, cur, end);
+  const streamId = readUvarint(buf, cur, end);
+  let rec: WalRecord;
+  if (type === RecordType.series) {
+    rec = { type: 'series', tenant, streamId, labels: readLabels(buf, cur, end) };
+  } else if (type === RecordType.entries) {
+    const count = readUvarint(buf, cur, end);
+    if (count > (end - cur.off) / 10) throw new PayloadError('entry count past end of record');
+    const entries: Entry[] = new Array<Entry>(count);
+    for (let i = 0; i < count; i++) {
+      if (end - cur.off < 8) throw new PayloadError('timestamp past end of record');
+      const ts = buf.readBigInt64LE(cur.off);
+      cur.off += 8;
+      const n = readUvarint(buf, cur, end);
+      if (n > end - cur.off) throw new PayloadError('line past end of record');
+      const line = Buffer.from(buf.subarray(cur.off, cur.off + n));
+      cur.off += n;
+      entries[i] = { ts, line, metadata: readLabels(buf, cur, end) };
+    }
+    rec = { type: 'entries', tenant, streamId, entries };
+  } else {
+    throw new PayloadError(`unknown record type ${type}`);
+  }
+  if (cur.off !== end) throw new PayloadError(`${end - cur.off} trailing bytes in record`);
+  return rec;
+}

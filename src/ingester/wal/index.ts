@@ -1,0 +1,10 @@
+export { Wal } from './wal.js';
+export type { WalRecord, SeriesRecord, EntriesRecord } from './record.js';
+export type { WalOptions } from './options.js';
+export { walOptionsFromConfig, DEFAULT_SEGMENT_SIZE, DEFAULT_FSYNC_INTERVAL_MS } from './options.js';
+export type { WalMetrics } from './metrics.js';
+export type { WalLogger } from './logger.js';
+export type { ReplayStats, ReplayOptions, WalCorruption } from './replay.js';
+export type { CheckpointEmit, CheckpointSource } from './checkpoint-writer.js';
+export type { CorruptionReason } from './segment-reader.js';
+export { WalError, WalClosedError, WalIoError, WalRecordError, WalFormatError } from './errors.js';

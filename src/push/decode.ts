@@ -1,0 +1,43 @@
+/**
+ * Push body decoding for `/loki/api/v1/push` and `/api/prom/push`, following Loki's
+ * pkg/loghttp/push.ParseLokiRequest: Content-Encoding first, then `application/json`
+ * (with any parameters) as JSON and anything else as snappy-compressed protobuf.
+ */
+import { BadRequestError } from '../util/errors.js';
+import { parseMediaType } from './content-type.js';
+import { decodeContentEncoding, decodeSnappy, InflateError } from './decompress.js';
+import { JsonIterError } from './json/iterator.js';
+import { decodeJsonLegacy } from './json/legacy.js';
+import { decodeJsonV1 } from './json/v1.js';
+import { decodePushProto } from './protobuf.js';
+import type { DecodeOptions, PushRequest } from './types.js';
+
+const SUPPORTED_ENCODINGS = new Set(['', 'snappy', 'gzip', 'deflate']);
+
+/**
+ * Decodes a push body. Lines of the result are subarrays of the (decompressed) body.
+ * Rejects with HttpError subclasses carrying Loki's status and text.
+ */
+export async function decodePushRequest(body: Buffer, opts: DecodeOptions): Promise<PushRequest> {
+  const encoding = opts.contentEncoding ?? '';
+  // Unsupported encodings fail before the media type is looked at, as in Loki.
+  if (!SUPPORTED_ENCODINGS.has(encoding)) await decodeContentEncoding(body, encoding, opts.maxDecompressedBytes);
+  const isJson = parseMediaType(opts.contentType) === 'application/json';
+  let raw: Buffer;
+  try {
+    raw = await decodeContentEncoding(body, encoding, opts.maxDecompressedBytes);
+  } catch (err) {
+    if (!(err instanceof InflateError)) throw err;
+    // The JSON decoder reports a reader that fails before yielding any byte as plain EOF.
+    throw new BadRequestError(isJson && err.produced === 0 ? 'EOF' : err.message);
+  }
+  if (isJson) {
+    try {
+      return opts.legacy ? decodeJsonLegacy(raw) : decodeJsonV1(raw);
+    } catch (err) {
+      if (err instanceof JsonIterError) throw new BadRequestError(err.message);
+      throw err;
+    }
+  }
+  return decodePushProto(await decodeSnappy(raw, opts.maxDecompressedBytes));
+}

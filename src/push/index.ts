@@ -1,0 +1,2 @@
+export { decodePushRequest } from './decode.js';
+export type { DecodeOptions, PushRequest, PushStream } from './types.js';

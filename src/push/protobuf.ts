@@ -1,0 +1,290 @@
+/**
+ * Hand-written decoder for logproto.PushRequest (pkg/push/push.proto). The schema is tiny and
+ * this is the hottest path of ingestion: a generated decoder would copy every line into a
+ * string, while here lines stay subarrays of the (decompressed) body, with no copy.
+ * Error texts are those of the gogo/protobuf code Loki runs, since they reach the client.
+ *
+ *   PushRequest      { repeated StreamAdapter streams = 1; }
+ *   StreamAdapter    { string labels = 1; repeated EntryAdapter entries = 2; uint64 hash = 3; }
+ *   EntryAdapter     { Timestamp timestamp = 1; string line = 2;
+ *                      repeated LabelPairAdapter structuredMetadata = 3; repeated LabelPairAdapter parsed = 4; }
+ *   LabelPairAdapter { string name = 1; string value = 2; }
+ *   Timestamp        { int64 seconds = 1; int32 nanos = 2; }
+ */
+import { EMPTY_LABELS, type Label } from '../model/labels.js';
+import type { Entry } from '../model/entry.js';
+import { BadRequestError } from '../util/errors.js';
+import type { PushRequest, PushStream } from './types.js';
+
+const UNEXPECTED_EOF = 'unexpected EOF';
+const INT_OVERFLOW = 'proto: integer overflow';
+const INVALID_LENGTH = 'proto: negative length found during unmarshaling';
+
+/** Go's zero time.Time (0001-01-01T00:00:00Z), what an entry without a timestamp decodes to. */
+const ZERO_TIME_SECONDS = -62135596800;
+const MAX_TIME_SECONDS = 253402300800;
+const NS = 1_000_000_000n;
+
+class ProtoError extends Error {}
+
+/** Cursor over one message; `lo`/`hi` hold the halves of the last varint read. */
+class Cursor {
+  pos: number;
+  lo = 0;
+  hi = 0;
+  constructor(readonly buf: Buffer, start: number, readonly end: number) {
+    this.pos = start;
+  }
+
+  /** Reads a varint the way gogo does: at most 10 bytes, bits past 64 dropped. */
+  varint(): void {
+    const buf = this.buf;
+    let pos = this.pos;
+    if (pos < this.end) {
+      const b = buf[pos];
+      if (b < 0x80) { this.lo = b; this.hi = 0; this.pos = pos + 1; return; }
+    }
+    let lo = 0;
+    let hi = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (shift >= 64) throw new ProtoError(INT_OVERFLOW);
+      if (pos >= this.end) throw new ProtoError(UNEXPECTED_EOF);
+      const b = buf[pos++];
+      const v = b & 0x7f;
+      if (shift < 28) lo |= v << shift;
+      else if (shift === 28) { lo |= (v & 0x0f) << 28; hi |= v >>> 4; }
+      else hi |= v << (shift - 32);
+      if (b < 0x80) break;
+    }
+    this.lo = lo >>> 0;
+    this.hi = hi >>> 0;
+    this.pos = pos;
+  }
+
+  /** Length prefix of a bytes/message field, checked as gogo checks it; returns the end offset. */
+  length(): number {
+    this.varint();
+    if (this.hi & 0x80000000) throw new ProtoError(INVALID_LENGTH);
+    const len = this.hi * 4294967296 + this.lo;
+    if (len > this.end - this.pos) throw new ProtoError(UNEXPECTED_EOF);
+    return this.pos + len;
+  }
+
+  /** Skips an unknown field (gogo's skipX); `tagLo` is the low half of the tag already read. */
+  skip(tagLo: number): void {
+    let wireType = tagLo & 7;
+    let depth = 0;
+    for (;;) {
+      switch (wireType) {
+        case 0:
+          for (let shift = 0; ; shift += 7) {
+            if (shift >= 64) throw new ProtoError(INT_OVERFLOW);
+            if (this.pos >= this.end) throw new ProtoError(UNEXPECTED_EOF);
+            if (this.buf[this.pos++] < 0x80) break;
+          }
+          break;
+        case 1: this.pos += 8; break;
+        case 2: {
+          this.varint();
+          if (this.hi & 0x80000000) throw new ProtoError(INVALID_LENGTH);
+          this.pos += this.hi * 4294967296 + this.lo;
+          break;
+        }
+        case 3: depth++; break;
+        case 4:
+          if (depth === 0) throw new ProtoError('proto: unexpected end of group');
+          depth--;
+          break;
+        case 5: this.pos += 4; break;
+        default: throw new ProtoError(`proto: illegal wireType ${wireType}`);
+      }
+      if (depth === 0) break;
+      if (this.pos >= this.end) throw new ProtoError(UNEXPECTED_EOF);
+      this.varint();
+      wireType = this.lo & 7;
+    }
+    if (this.pos > this.end) throw new ProtoError(UNEXPECTED_EOF);
+  }
+
+  /**
+   * Reads a field tag into lo/hi and returns the field number, throwing gogo's errors for
+   * an end-group wire type or a non-positive field number.
+   */
+  tag(message: string): number {
+    this.varint();
+    const wireType = this.lo & 7;
+    const fieldNum = ((this.lo >>> 3) | (this.hi << 29)) | 0;
+    if (wireType === 4) throw new ProtoError(`proto: ${message}: wiretype end group for non-group`);
+    if (fieldNum <= 0) {
+      const wire = (BigInt(this.hi) << 32n) | BigInt(this.lo);
+      throw new ProtoError(`proto: ${message}: illegal tag ${fieldNum} (wire type ${wire})`);
+    }
+    return fieldNum;
+  }
+
+  expectWireType(tagLo: number, want: number, field: string): void {
+    const wireType = tagLo & 7;
+    if (wireType !== want) throw new ProtoError(`proto: wrong wireType = ${wireType} for field ${field}`);
+  }
+}
+
+/** Decodes a snappy-decompressed protobuf PushRequest. Throws BadRequestError with gogo's text. */
+export function decodePushProto(body: Buffer): PushRequest {
+  try {
+    return decodeRequest(new Cursor(body, 0, body.length));
+  } catch (err) {
+    if (err instanceof ProtoError) throw new BadRequestError(err.message);
+    throw err;
+  }
+}
+
+function decodeRequest(c: Cursor): PushRequest {
+  const streams: PushStream[] = [];
+  while (c.pos < c.end) {
+    const field = c.tag('PushRequest');
+    const tagLo = c.lo;
+    if (field === 1) {
+      c.expectWireType(tagLo, 2, 'Streams');
+      const end = c.length();
+      streams.push(decodeStream(new Cursor(c.buf, c.pos, end)));
+      c.pos = end;
+    } else {
+      c.skip(tagLo);
+    }
+  }
+  return { streams };
+}
+
+function decodeStream(c: Cursor): PushStream {
+  let labels = '';
+  const entries: Entry[] = [];
+  while (c.pos < c.end) {
+    const field = c.tag('StreamAdapter');
+    const tagLo = c.lo;
+    switch (field) {
+      case 1: {
+        c.expectWireType(tagLo, 2, 'Labels');
+        const end = c.length();
+        labels = c.buf.toString('utf8', c.pos, end);
+        c.pos = end;
+        break;
+      }
+      case 2: {
+        c.expectWireType(tagLo, 2, 'Entries');
+        const end = c.length();
+        entries.push(decodeEntry(new Cursor(c.buf, c.pos, end)));
+        c.pos = end;
+        break;
+      }
+      case 3:
+        c.expectWireType(tagLo, 0, 'Hash');
+        c.varint();
+        break;
+      default:
+        c.skip(tagLo);
+    }
+  }
+  return { labels, entries };
+}
+
+const EMPTY_LINE: Buffer = Buffer.alloc(0);
+
+function decodeEntry(c: Cursor): Entry {
+  let ts: bigint | undefined;
+  let line: Buffer = EMPTY_LINE;
+  let metadata: Label[] | undefined;
+  while (c.pos < c.end) {
+    const field = c.tag('EntryAdapter');
+    const tagLo = c.lo;
+    switch (field) {
+      case 1: {
+        c.expectWireType(tagLo, 2, 'Timestamp');
+        const end = c.length();
+        ts = decodeTimestamp(new Cursor(c.buf, c.pos, end));
+        c.pos = end;
+        break;
+      }
+      case 2: {
+        c.expectWireType(tagLo, 2, 'Line');
+        const end = c.length();
+        line = c.buf.subarray(c.pos, end);
+        c.pos = end;
+        break;
+      }
+      case 3: {
+        c.expectWireType(tagLo, 2, 'StructuredMetadata');
+        const end = c.length();
+        (metadata ??= []).push(decodeLabelPair(new Cursor(c.buf, c.pos, end)));
+        c.pos = end;
+        break;
+      }
+      case 4: {
+        // Parsed labels only travel on the query path; they are checked and dropped.
+        c.expectWireType(tagLo, 2, 'Parsed');
+        const end = c.length();
+        decodeLabelPair(new Cursor(c.buf, c.pos, end));
+        c.pos = end;
+        break;
+      }
+      default:
+        c.skip(tagLo);
+    }
+  }
+  return { ts: ts ?? BigInt(ZERO_TIME_SECONDS) * NS, line, metadata: metadata ?? EMPTY_LABELS };
+}
+
+function decodeLabelPair(c: Cursor): Label {
+  let name = '';
+  let value = '';
+  while (c.pos < c.end) {
+    const field = c.tag('LabelPairAdapter');
+    const tagLo = c.lo;
+    if (field === 1 || field === 2) {
+      c.expectWireType(tagLo, 2, field === 1 ? 'Name' : 'Value');
+      const end = c.length();
+      const s = c.buf.toString('utf8', c.pos, end);
+      if (field === 1) name = s;
+      else value = s;
+      c.pos = end;
+    } else {
+      c.skip(tagLo);
+    }
+  }
+  return { name, value };
+}
+
+/** google.protobuf.Timestamp → nanoseconds, validated like gogo's StdTimeUnmarshal. */
+function decodeTimestamp(c: Cursor): bigint {
+  let secLo = 0;
+  let secHi = 0;
+  let nanos = 0;
+  while (c.pos < c.end) {
+    const field = c.tag('Timestamp');
+    const tagLo = c.lo;
+    if (field === 1) {
+      c.expectWireType(tagLo, 0, 'Seconds');
+      c.varint();
+      secLo = c.lo;
+      secHi = c.hi;
+    } else if (field === 2) {
+      c.expectWireType(tagLo, 0, 'Nanos');
+      c.varint();
+      nanos = c.lo | 0;
+    } else {
+      c.skip(tagLo);
+    }
+  }
+  const hiSigned = secHi | 0;
+  // Exact while |seconds| < 2^53, which covers every valid timestamp.
+  const seconds = Math.abs(hiSigned) < 0x200000 ? hiSigned * 4294967296 + secLo : NaN;
+  const describe = (): string => {
+    const s = BigInt.asIntN(64, (BigInt(secHi) << 32n) | BigInt(secLo));
+    return `&types.Timestamp{Seconds: ${s},\nNanos: ${nanos},\n}`;
+  };
+  if (seconds < ZERO_TIME_SECONDS || (Number.isNaN(seconds) && hiSigned < 0)) {
+    throw new ProtoError(`timestamp: ${describe()} before 0001-01-01`);
+  }
+  if (!(seconds < MAX_TIME_SECONDS)) throw new ProtoError(`timestamp: ${describe()} after 10000-01-01`);
+  if (nanos < 0 || nanos >= 1e9) throw new ProtoError(`timestamp: ${describe()}: nanos not in range [0, 1e9)`);
+  return BigInt(seconds) * NS + BigInt(nanos);
+}

@@ -1,0 +1,84 @@
+import type { MemChunk } from '../chunk/index.js';
+import type { Ingester } from '../ingester/ingester.js';
+import { labelsToString, sortLabels, type Label, type Labels } from '../model/labels.js';
+import type { LabelMatcher } from '../model/matcher.js';
+import type { Nanos } from '../model/time.js';
+import type { Direction } from './params.js';
+import { selectLogs, type LogStream, type SelectLogsResult } from './select-logs.js';
+import { mergeSeries, type ChunkHandle, type SeriesSource } from './sources.js';
+
+/** Reads series from long-term storage (index → chunk refs → chunks). */
+export interface StoreSeriesReader {
+  series(tenant: string, from: Nanos, through: Nanos, matchers: readonly LabelMatcher[]): Promise<SeriesSource[]>;
+}
+
+export interface LogQueryRequest {
+  readonly tenant: string;
+  readonly matchers: readonly LabelMatcher[];
+  readonly start: Nanos;
+  readonly end: Nanos;
+  readonly direction: Direction;
+  readonly limit: number;
+  readonly signal?: AbortSignal;
+}
+
+function memHandle(chunk: MemChunk): ChunkHandle {
+  return {
+    minTs: chunk.minTs,
+    maxTs: chunk.maxTs,
+    batches: (from, through) => Promise.resolve(chunk.batches(from, through)),
+  };
+}
+
+/** Answers queries from the ingester's memory and the store, merged and de-duplicated. */
+export class Querier {
+  constructor(
+    private readonly ingester: Ingester,
+    private readonly store: StoreSeriesReader,
+  ) {}
+
+  /** Every stream of the tenant matching the selector with data possibly in [start, end). */
+  async selectSeries(tenant: string, matchers: readonly LabelMatcher[], start: Nanos, end: Nanos): Promise<SeriesSource[]> {
+    const mem: SeriesSource[] = [];
+    for (const s of this.ingester.select(tenant, matchers)) {
+      const chunks = s.chunksOverlapping(start, end);
+      if (chunks.length > 0) mem.push({ labels: s.labels, key: s.key, chunks: chunks.map(memHandle) });
+    }
+    const stored = await this.store.series(tenant, start, end, matchers);
+    return mergeSeries([mem, stored]);
+  }
+
+  async logQuery(req: LogQueryRequest): Promise<SelectLogsResult> {
+    const series = await this.selectSeries(req.tenant, req.matchers, req.start, req.end);
+    return selectLogs({ series, start: req.start, end: req.end, direction: req.direction, limit: req.limit, signal: req.signal });
+  }
+}
+
+/**
+ * Without categorize-labels, structured metadata joins the stream labels in results, so each
+ * distinct metadata set is its own result stream; a name clashing with a stream label gets `_extracted`.
+ */
+export function splitByMetadata(streams: readonly LogStream[]): LogStream[] {
+  const out = new Map<string, LogStream>();
+  for (const s of streams) {
+    for (const e of s.entries) {
+      let labels: Labels = s.labels;
+      let key = s.key;
+      if (e.metadata.length > 0) {
+        labels = mergeMetadata(s.labels, e.metadata);
+        key = labelsToString(labels);
+      }
+      let target = out.get(key);
+      if (!target) out.set(key, (target = { labels, key, entries: [] }));
+      target.entries.push(e);
+    }
+  }
+  return [...out.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+export function mergeMetadata(stream: Labels, metadata: Labels): Labels {
+  const names = new Set(stream.map((l) => l.name));
+  const merged: Label[] = [...stream];
+  for (const m of metadata) merged.push(names.has(m.name) ? { name: m.name + '_extracted', value: m.value } : m);
+  return sortLabels(merged);
+}

@@ -1,0 +1,65 @@
+import type { Entry } from '../model/entry.js';
+import type { Labels } from '../model/labels.js';
+import type { Nanos } from '../model/time.js';
+import { ClientClosedError } from '../util/errors.js';
+import { Heap } from '../util/heap.js';
+import type { Direction } from './params.js';
+import { SeriesCursor, type ReadStats } from './series-cursor.js';
+import type { SeriesSource } from './sources.js';
+
+export interface LogStream {
+  readonly labels: Labels;
+  readonly key: string;
+  readonly entries: Entry[];
+}
+
+export interface SelectLogsResult {
+  /** Result streams sorted by label string; entries in query direction. */
+  readonly streams: LogStream[];
+  readonly stats: ReadStats;
+  readonly entriesReturned: number;
+}
+
+export interface SelectLogsRequest {
+  readonly series: readonly SeriesSource[];
+  readonly start: Nanos;
+  readonly end: Nanos;
+  readonly direction: Direction;
+  readonly limit: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The newest (backward) or oldest (forward) `limit` entries in [start, end) across all streams:
+ * a k-way merge over per-stream cursors, stopping as soon as the limit is reached.
+ */
+export async function selectLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
+  const stats: ReadStats = { chunksRead: 0, decompressedLines: 0, decompressedBytes: 0, duplicates: 0 };
+  const forward = req.direction === 'forward';
+  const heap = new Heap<SeriesCursor>((a, b) => {
+    const x = a.current.ts, y = b.current.ts;
+    if (x !== y) return forward ? x < y : x > y;
+    return a.series.key < b.series.key;
+  });
+  const cursors = req.series.map((s) => new SeriesCursor(s, req.start, req.end, req.direction, stats));
+  await Promise.all(cursors.map(async (c) => { if (await c.load()) heap.push(c); }));
+
+  const out = new Map<string, LogStream>();
+  let returned = 0;
+  while (returned < req.limit && heap.size > 0) {
+    if (req.signal?.aborted) throw new ClientClosedError();
+    const cur = heap.peek()!;
+    const entry = cur.current;
+    let stream = out.get(cur.series.key);
+    if (!stream) out.set(cur.series.key, (stream = { labels: cur.series.labels, key: cur.series.key, entries: [] }));
+    stream.entries.push(entry);
+    returned++;
+    if (cur.advance()) heap.replaceTop(cur);
+    else {
+      heap.pop();
+      if (await cur.load()) heap.push(cur);
+    }
+  }
+  const streams = [...out.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { streams, stats, entriesReturned: returned };
+}

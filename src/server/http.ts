@@ -1,0 +1,208 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Metrics } from '../metrics/metrics.js';
+import { HttpError, NotFoundError, PayloadTooLargeError, errorMessage } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+
+export interface HttpRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  /** Query string merged with a form-encoded POST body. */
+  readonly params: URLSearchParams;
+  readonly pathParams: Readonly<Record<string, string>>;
+  /** Raw body (routes with body: 'raw'). */
+  readonly body: Buffer;
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal;
+  readonly raw: IncomingMessage;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: string | Buffer;
+}
+
+export type Handler = (req: HttpRequest) => Promise<HttpResponse>;
+
+export interface Route {
+  readonly methods: readonly string[];
+  /** Path with `:name` segments. */
+  readonly path: string;
+  readonly handler: Handler;
+  /** 'raw' keeps the body as bytes; 'form' parses x-www-form-urlencoded into params. */
+  readonly body?: 'raw' | 'form' | 'none';
+  /** Max body bytes as received. */
+  readonly maxBodyBytes?: number;
+}
+
+interface CompiledRoute extends Route {
+  readonly name: string;
+  readonly segments: string[];
+}
+
+export const TEXT_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' };
+export const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8' };
+
+export function text(status: number, body: string): HttpResponse {
+  return { status, headers: TEXT_HEADERS, body };
+}
+
+export function json(body: string | object, status = 200): HttpResponse {
+  return { status, headers: JSON_HEADERS, body: typeof body === 'string' ? body : JSON.stringify(body) };
+}
+
+/** Loki's route label for metrics: the path with non-alphanumerics as '_' (`loki_api_v1_push`). */
+export function routeName(path: string): string {
+  return path.replace(/^\//, '').replace(/:/g, '').replace(/[^a-zA-Z0-9]+/g, '_').replace(/_+$/, '') || 'root';
+}
+
+const DEFAULT_MAX_BODY = 100 << 20;
+
+/** A small router over node:http: no framework in the push hot path, full control of bodies. */
+export class HttpServer {
+  private readonly routes: CompiledRoute[] = [];
+  private readonly server: Server;
+  private inflight = 0;
+  private draining = false;
+
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+    opts: { requestTimeoutMs?: number; keepAliveTimeoutMs?: number } = {},
+  ) {
+    this.server = createServer({ requestTimeout: opts.requestTimeoutMs ?? 0, keepAliveTimeout: opts.keepAliveTimeoutMs ?? 5000 }, (req, res) => {
+      void this.dispatch(req, res);
+    });
+  }
+
+  get httpServer(): Server {
+    return this.server;
+  }
+
+  add(route: Route): void {
+    this.routes.push({ ...route, name: routeName(route.path), segments: route.path.split('/') });
+  }
+
+  async listen(port: number, host: string): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return this.server.address() as AddressInfo;
+  }
+
+  /** Stops accepting connections and waits for in-flight requests (up to timeoutMs). */
+  async close(timeoutMs: number): Promise<void> {
+    this.draining = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const deadline = Date.now() + timeoutMs;
+    while (this.inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private match(method: string, path: string): { route: CompiledRoute; params: Record<string, string> } | 'method' | undefined {
+    const segs = path.split('/');
+    let methodMismatch = false;
+    for (const route of this.routes) {
+      if (route.segments.length !== segs.length) continue;
+      const params: Record<string, string> = {};
+      let ok = true;
+      for (let i = 0; i < segs.length; i++) {
+        const rs = route.segments[i];
+        if (rs.startsWith(':')) params[rs.slice(1)] = decodeURIComponent(segs[i]);
+        else if (rs !== segs[i]) { ok = false; break; }
+      }
+      if (!ok) continue;
+      if (!route.methods.includes(method)) { methodMismatch = true; continue; }
+      return { route, params };
+    }
+    return methodMismatch ? 'method' : undefined;
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    const found = this.match(method, url.pathname);
+    const routeLabel = typeof found === 'object' ? found.route.name : 'other';
+    this.inflight++;
+    let status = 500;
+    const abort = new AbortController();
+    res.on('close', () => { if (!res.writableFinished) abort.abort(); });
+    try {
+      let out: HttpResponse;
+      if (found === undefined) out = text(404, '404 page not found\n');
+      else if (found === 'method') out = text(405, 'Method Not Allowed\n');
+      else {
+        const { route, params: pathParams } = found;
+        const body = route.body === 'none' ? Buffer.alloc(0) : await readBody(req, route.maxBodyBytes ?? DEFAULT_MAX_BODY);
+        const params = new URLSearchParams(url.search);
+        if (route.body !== 'raw' && body.length > 0 && isForm(req.headers['content-type'])) {
+          for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.append(k, v);
+        }
+        out = await route.handler({ method, path: url.pathname, headers: req.headers, params, pathParams, body, signal: abort.signal, raw: req });
+      }
+      status = out.status;
+      if (!res.headersSent) {
+        const headers: Record<string, string> = { ...out.headers };
+        if (this.draining) headers['Connection'] = 'close';
+        res.writeHead(out.status, headers);
+        res.end(out.body);
+      }
+    } catch (err) {
+      const he = err instanceof HttpError ? err : undefined;
+      status = he ? he.status : 500;
+      if (!he) this.log.error('request failed', { method, path: url.pathname, err: errorMessage(err) });
+      else if (status >= 500) this.log.warn('request failed', { method, path: url.pathname, status, err: he.message });
+      if (!res.headersSent) {
+        res.writeHead(status, { ...TEXT_HEADERS, ...(status === 413 ? { Connection: 'close' } : {}) });
+        res.end(he ? he.message : errorMessage(err));
+      } else res.destroy();
+    } finally {
+      this.inflight--;
+      this.metrics.requestDuration.observe(
+        { method, route: routeLabel, status_code: String(status), ws: 'false' },
+        (performance.now() - started) / 1000,
+      );
+    }
+  }
+}
+
+function isForm(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
+/** Reads a request body, refusing it (413) as soon as it exceeds max bytes. */
+export function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    req.resume();
+    return Promise.reject(new PayloadTooLargeError(`request body too large: ${declared} bytes, limit: ${max} bytes`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (c: Buffer) => {
+      if (failed) return;
+      size += c.length;
+      if (size > max) {
+        failed = true;
+        reject(new PayloadTooLargeError(`request body too large: more than ${max} bytes`));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => { if (!failed) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)); });
+    req.on('error', (err) => { if (!failed) { failed = true; reject(err); } });
+  });
+}
+
+export { NotFoundError };
