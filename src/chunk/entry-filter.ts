@@ -13,15 +13,15 @@ const SAMPLE = 24;
 export function lineSampleHash(buf: Uint8Array, start = 0, end = buf.length): number {
   const len = end - start;
   let h = Math.imul(len ^ 0x811c9dc5, 0x01000193);
-  const take = (from: number, to: number): void => {
-    for (let i = from; i < to; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-  };
-  if (len <= 3 * SAMPLE) take(start, end);
-  else {
-    const mid = start + ((len - SAMPLE) >>> 1);
-    take(start, start + SAMPLE);
-    take(mid, mid + SAMPLE);
-    take(end - SAMPLE, end);
+  if (len <= 3 * SAMPLE) {
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    return h >>> 0;
+  }
+  const mid = start + ((len - SAMPLE) >>> 1);
+  for (let i = 0; i < SAMPLE; i++) {
+    h = Math.imul(h ^ buf[start + i], 0x01000193);
+    h = Math.imul(h ^ buf[mid + i], 0x01000193);
+    h = Math.imul(h ^ buf[end - SAMPLE + i], 0x01000193);
   }
   return h >>> 0;
 }

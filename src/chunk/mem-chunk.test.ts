@@ -54,6 +54,17 @@ describe('MemChunk', () => {
     assert.equal(c.entryCount, 200);
   });
 
+  it('stays fast when a second-precision burst spreads one timestamp over many blocks', () => {
+    const c = new MemChunk({ encoding: 'snappy', blockSize: 4096 });
+    const t0 = performance.now();
+    for (let i = 0; i < 20_000; i++) assert.equal(c.append(T0, Buffer.from(line(i))), true);
+    assert.ok(c.blockCount > 100);
+    for (let i = 0; i < 20_000; i += 997) assert.equal(c.append(T0, Buffer.from(line(i))), false);
+    const ms = performance.now() - t0;
+    assert.ok(ms < 3000, `took ${ms.toFixed(0)} ms`);
+    assert.equal(c.entryCount, 20_000);
+  });
+
   it('detects duplicates of entries already cut into compressed blocks', () => {
     const c = new MemChunk({ encoding: 'gzip', blockSize: 1024 });
     const entries = Array.from({ length: 300 }, (_, i) => ({ ts: T0 + BigInt(i) * 10n, line: line(i), md: [] }));

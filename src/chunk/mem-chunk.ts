@@ -1,16 +1,15 @@
 import type { ChunkEncoding } from '../config/types.js';
 import { EMPTY_LABELS, type Labels } from '../model/labels.js';
-import { lowerBound, sliceBatch, sliceBatchByTime, batchLine, type EntryBatch } from './batch.js';
+import { sliceBatchByTime, batchLine, type EntryBatch } from './batch.js';
 import { clusterSources, countSources, mergeCluster, readSources, type BlockSource } from './block-source.js';
-import { decodeBlock, encodeBlock, MAX_BLOCK_SPAN } from './block.js';
-import { checksum } from './checksum.js';
-import { encodeChunk, type BlockMeta, type BlockToWrite } from './chunk-format.js';
+import { encodeChunk, type BlockMeta } from './chunk-format.js';
 import { getCodec, type Codec } from './codec.js';
+import { CutBlock, splitBySize, splitBySpan } from './cut-block.js';
 import { DedupeIndex } from './dedupe-index.js';
+import { lineSampleHash } from './entry-filter.js';
 import { ChunkClosedError } from './errors.js';
 import { labelsFingerprint } from './fingerprint.js';
 import { HeadBlock } from './head-block.js';
-import { EntryFilter, lineSampleHash } from './entry-filter.js';
 
 export const DEFAULT_BLOCK_SIZE = 256 * 1024;
 export const DEFAULT_TARGET_SIZE = 1536 * 1024;
@@ -23,47 +22,6 @@ export interface MemChunkOptions {
   targetSize?: number;
   /** The stream's labels, stored in the encoded chunk; EMPTY_LABELS when not given. */
   labels?: Labels;
-}
-
-/** A compressed block held in memory, with a timestamp filter for duplicate checks. */
-class CutBlock implements BlockSource, BlockToWrite {
-  readonly minTs: bigint;
-  readonly maxTs: bigint;
-  readonly entries: number;
-  readonly rawLength: number;
-  readonly linesSize: number;
-  readonly crc: number;
-  readonly data: Buffer;
-  readonly seq: number;
-  private readonly codec: Codec;
-  private filter: EntryFilter | null;
-
-  constructor(batch: EntryBatch, codec: Codec, seq: number, withFilter: boolean) {
-    const raw = encodeBlock(batch);
-    this.minTs = batch.ts[0];
-    this.maxTs = batch.ts[batch.count - 1];
-    this.entries = batch.count;
-    this.rawLength = raw.length;
-    this.linesSize = batch.lineStart[batch.count];
-    this.data = codec.compress(raw);
-    this.crc = checksum(this.data);
-    this.seq = seq;
-    this.codec = codec;
-    this.filter = withFilter ? EntryFilter.build(batch) : null;
-  }
-
-  /** lh is lineSampleHash of the line. */
-  mayContain(ts: bigint, lh: number): boolean {
-    return ts >= this.minTs && ts <= this.maxTs && (this.filter === null || this.filter.mayContain(ts, lh));
-  }
-
-  dropFilter(): void {
-    this.filter = null;
-  }
-
-  read(from: bigint, through: bigint): EntryBatch {
-    return decodeBlock(this.codec.decompress(this.data, this.rawLength), this.minTs, from, through);
-  }
 }
 
 /** The head as a block source; it is always the latest in push order. */
@@ -199,7 +157,6 @@ export class MemChunk {
     if (clusters.every((c) => c.length === 1)) {
       this.blocks = clusters.map((c) => c[0]);
     } else {
-      const old = this.blocks;
       this.blocks = [];
       this.compressed = 0;
       this.rawCut = 0;
@@ -213,9 +170,9 @@ export class MemChunk {
         const merged = mergeCluster(c, MIN_TS, MAX_TS);
         for (const part of splitBySize(merged, this.blockSize)) for (const p of splitBySpan(part)) this.addBlock(p, false);
       }
-      old.length = 0;
     }
-    for (const b of this.blocks) b.dropFilter();
+    // Time order is now push order for equal timestamps too: make seq say so for later reads.
+    this.blocks.forEach((b, i) => b.seal(i));
   }
 
   /** The serialized chunk (closes the chunk first). */
@@ -287,36 +244,3 @@ export class MemChunk {
 const DEDUPE_CACHE_BLOCKS = 4;
 
 const EMPTY = Buffer.alloc(0);
-
-/** Splits a sorted batch where its time span would exceed what a block can hold. */
-function splitBySpan(b: EntryBatch): EntryBatch[] {
-  if (b.count === 0) return [];
-  if (b.ts[b.count - 1] - b.ts[0] <= MAX_BLOCK_SPAN) return [b];
-  const out: EntryBatch[] = [];
-  let start = 0;
-  while (start < b.count) {
-    const end = lowerBound(b.ts, b.ts[start] + MAX_BLOCK_SPAN + 1n, start);
-    out.push(sliceBatch(b, start, end));
-    start = end;
-  }
-  return out;
-}
-
-/** Splits a sorted batch into runs of about blockSize line bytes. */
-function splitBySize(b: EntryBatch, blockSize: number): EntryBatch[] {
-  if (b.count === 0) return [];
-  const out: EntryBatch[] = [];
-  let start = 0;
-  let size = 0;
-  for (let i = 0; i < b.count; i++) {
-    size += b.lineStart[i + 1] - b.lineStart[i];
-    if (b.metadata !== null) for (const l of b.metadata[i]) size += l.name.length + l.value.length;
-    if (size >= blockSize) {
-      out.push(sliceBatch(b, start, i + 1));
-      start = i + 1;
-      size = 0;
-    }
-  }
-  if (start < b.count) out.push(sliceBatch(b, start, b.count));
-  return out;
-}

@@ -42,6 +42,7 @@ describe('StoredChunk', () => {
           assert.deepEqual(flatten(c.batches(...ALL)), want);
           assert.deepEqual(flatten(c.batches(from, through)), wantRange);
           const s = decodeChunk(c.encode());
+          assert.deepEqual(flatten(c.batches(...ALL)), want, 'closed MemChunk');
           assert.deepEqual(flatten(s.batches(...ALL)), want);
           assert.deepEqual(flatten(s.batches(from, through)), wantRange);
           assert.equal(s.countInRange(from, through), wantRange.length);

@@ -247,7 +247,7 @@ describe('loadConfig defaults', () => {
     assert.equal(c.target, 'all');
     assert.equal(c.server.http_listen_port, 3100);
     assert.equal(c.server.grpc_listen_port, 9095);
-    assert.equal(c.ingester.chunk_encoding, 'gzip');
+    assert.equal(c.ingester.chunk_encoding, 'zstd');
     assert.equal(c.ingester.chunk_idle_period, 30 * 60_000);
     assert.equal(c.limits_config.max_line_size, 262_144);
     assert.equal(c.limits_config.max_query_length, 721 * HOUR);

@@ -3,6 +3,7 @@
  * pkg/loghttp/push.ParseLokiRequest: Content-Encoding first, then `application/json`
  * (with any parameters) as JSON and anything else as snappy-compressed protobuf.
  */
+import { goQuote } from '../model/labels.js';
 import { BadRequestError } from '../util/errors.js';
 import { parseMediaType } from './content-type.js';
 import { decodeContentEncoding, decodeSnappy, InflateError } from './decompress.js';
@@ -21,7 +22,7 @@ const SUPPORTED_ENCODINGS = new Set(['', 'snappy', 'gzip', 'deflate']);
 export async function decodePushRequest(body: Buffer, opts: DecodeOptions): Promise<PushRequest> {
   const encoding = opts.contentEncoding ?? '';
   // Unsupported encodings fail before the media type is looked at, as in Loki.
-  if (!SUPPORTED_ENCODINGS.has(encoding)) await decodeContentEncoding(body, encoding, opts.maxDecompressedBytes);
+  if (!SUPPORTED_ENCODINGS.has(encoding)) throw new BadRequestError(`Content-Encoding ${goQuote(encoding)} not supported`);
   const isJson = parseMediaType(opts.contentType) === 'application/json';
   let raw: Buffer;
   try {

@@ -4,7 +4,10 @@
  * the cap, so a small compressed body cannot expand without limit; snappy's declared length
  * is checked before any decoding. Error texts are those of Go's readers, as Loki returns them.
  */
-import { createGunzip, createInflate, createInflateRaw, type Gunzip, type Inflate, type InflateRaw } from 'node:zlib';
+import {
+  createGunzip, createInflate, createInflateRaw, gunzipSync, inflateRawSync, inflateSync,
+  type Gunzip, type Inflate, type InflateRaw,
+} from 'node:zlib';
 import snappy from 'snappy';
 import { goQuote } from '../model/labels.js';
 import { BadRequestError, PayloadTooLargeError } from '../util/errors.js';
@@ -22,6 +25,28 @@ export class InflateError extends Error {
 }
 
 const CHUNK_SIZE = 64 * 1024;
+/** Small bodies are inflated synchronously: twice as cheap as a stream. */
+const SYNC_MAX_INPUT = 256 * 1024;
+/** ...as long as they expand at most this much; beyond, the streaming path takes over. */
+const SYNC_MAX_RATIO = 64;
+
+type Kind = 'gzip' | 'zlib' | 'flate';
+
+/**
+ * Synchronous attempt for small bodies, with the output bounded by maxOutputLength (zlib stops
+ * as soon as it is passed). Returns undefined to fall back to the stream, which also words errors.
+ */
+function inflateSmall(kind: Kind, body: Buffer, max: number): Buffer | undefined {
+  if (body.length > SYNC_MAX_INPUT) return undefined;
+  const limit = Math.min(max, body.length * SYNC_MAX_RATIO + CHUNK_SIZE);
+  const opts = { maxOutputLength: limit, chunkSize: CHUNK_SIZE };
+  try {
+    return kind === 'gzip' ? gunzipSync(body, opts) : kind === 'zlib' ? inflateSync(body, opts) : inflateRawSync(body, opts);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' && limit === max) throw tooLarge(max + 1, max);
+    return undefined;
+  }
+}
 
 /**
  * gzip.NewReader checks the header before any body byte is read; its errors are the same
@@ -38,7 +63,7 @@ function isZlibWrapped(body: Buffer): boolean {
   return body.length >= 2 && (body[0] & 0x0f) === 8 && (body[0] >> 4) <= 7 && ((body[0] << 8) | body[1]) % 31 === 0;
 }
 
-function goInflateMessage(err: Error & { code?: string }, kind: 'gzip' | 'zlib' | 'flate', inputLength: number): string {
+function goInflateMessage(err: Error & { code?: string }, kind: Kind, inputLength: number): string {
   if (err.code === 'Z_BUF_ERROR' || err.message === 'unexpected end of file') return 'unexpected EOF';
   if (err.message === 'incorrect data check') return kind === 'flate' ? `flate: corrupt input before offset ${inputLength}` : `${kind}: invalid checksum`;
   if (err.message === 'incorrect header check') return kind === 'gzip' ? 'gzip: invalid header' : 'zlib: invalid header';
@@ -46,7 +71,7 @@ function goInflateMessage(err: Error & { code?: string }, kind: 'gzip' | 'zlib' 
 }
 
 /** Streams `body` through `z`, stopping once the output exceeds `max` bytes. */
-function inflateBounded(z: Gunzip | Inflate | InflateRaw, body: Buffer, max: number, kind: 'gzip' | 'zlib' | 'flate'): Promise<Buffer> {
+function inflateBounded(z: Gunzip | Inflate | InflateRaw, body: Buffer, max: number, kind: Kind): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let produced = 0;
@@ -88,10 +113,10 @@ export async function decodeContentEncoding(body: Buffer, encoding: string, max:
       return body;
     case 'gzip':
       checkGzipHeader(body);
-      return inflateBounded(createGunzip({ chunkSize: CHUNK_SIZE }), body, max, 'gzip');
+      return inflateSmall('gzip', body, max) ?? inflateBounded(createGunzip({ chunkSize: CHUNK_SIZE }), body, max, 'gzip');
     case 'deflate':
-      if (isZlibWrapped(body)) return inflateBounded(createInflate({ chunkSize: CHUNK_SIZE }), body, max, 'zlib');
-      return inflateBounded(createInflateRaw({ chunkSize: CHUNK_SIZE }), body, max, 'flate');
+      if (isZlibWrapped(body)) return inflateSmall('zlib', body, max) ?? inflateBounded(createInflate({ chunkSize: CHUNK_SIZE }), body, max, 'zlib');
+      return inflateSmall('flate', body, max) ?? inflateBounded(createInflateRaw({ chunkSize: CHUNK_SIZE }), body, max, 'flate');
     default:
       throw new BadRequestError(`Content-Encoding ${goQuote(encoding)} not supported`);
   }
@@ -120,7 +145,10 @@ export async function decodeSnappy(body: Buffer, max: number): Promise<Buffer> {
   if (declared < 0) throw new BadRequestError(SNAPPY_CORRUPT);
   if (declared > max) throw tooLarge(declared, max);
   try {
-    const out = body.length > SNAPPY_ASYNC_BYTES ? await snappy.uncompress(body) : snappy.uncompressSync(body);
+    // copyOutputData: a plain Buffer is ~4x faster to make and collect than an external one.
+    const out = body.length > SNAPPY_ASYNC_BYTES
+      ? await snappy.uncompress(body, { copyOutputData: true })
+      : snappy.uncompressSync(body, { copyOutputData: true });
     if (!Buffer.isBuffer(out) || out.length !== declared) throw new BadRequestError(SNAPPY_CORRUPT);
     return out;
   } catch {

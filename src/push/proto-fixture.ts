@@ -12,7 +12,7 @@ message Timestamp { int64 seconds = 1; int32 nanos = 2; }
 message LabelPairAdapter { string name = 1; string value = 2; }
 message EntryAdapter {
   Timestamp timestamp = 1;
-  string line = 2;
+  bytes line = 2; // string on the wire; bytes here so tests can send any byte sequence
   repeated LabelPairAdapter structuredMetadata = 3;
   repeated LabelPairAdapter parsed = 4;
 }
@@ -38,7 +38,11 @@ export interface FixtureStream {
 
 /** Uncompressed protobuf bytes of a PushRequest. */
 export function encodePushProto(streams: FixtureStream[]): Buffer {
-  const msg = PushRequestType.fromObject({ streams });
+  const asBytes = streams.map((s) => ({
+    ...s,
+    entries: s.entries.map((e) => ({ ...e, line: typeof e.line === 'string' ? Buffer.from(e.line) : e.line })),
+  }));
+  const msg = PushRequestType.fromObject({ streams: asBytes });
   return Buffer.from(PushRequestType.encode(msg).finish());
 }
 

@@ -277,14 +277,16 @@ function decodeTimestamp(c: Cursor): bigint {
   const hiSigned = secHi | 0;
   // Exact while |seconds| < 2^53, which covers every valid timestamp.
   const seconds = Math.abs(hiSigned) < 0x200000 ? hiSigned * 4294967296 + secLo : NaN;
-  const describe = (): string => {
-    const s = BigInt.asIntN(64, (BigInt(secHi) << 32n) | BigInt(secLo));
-    return `&types.Timestamp{Seconds: ${s},\nNanos: ${nanos},\n}`;
-  };
   if (seconds < ZERO_TIME_SECONDS || (Number.isNaN(seconds) && hiSigned < 0)) {
-    throw new ProtoError(`timestamp: ${describe()} before 0001-01-01`);
+    throw new ProtoError(`timestamp: ${describeTimestamp(secHi, secLo, nanos)} before 0001-01-01`);
   }
-  if (!(seconds < MAX_TIME_SECONDS)) throw new ProtoError(`timestamp: ${describe()} after 10000-01-01`);
-  if (nanos < 0 || nanos >= 1e9) throw new ProtoError(`timestamp: ${describe()}: nanos not in range [0, 1e9)`);
+  if (!(seconds < MAX_TIME_SECONDS)) throw new ProtoError(`timestamp: ${describeTimestamp(secHi, secLo, nanos)} after 10000-01-01`);
+  if (nanos < 0 || nanos >= 1e9) throw new ProtoError(`timestamp: ${describeTimestamp(secHi, secLo, nanos)}: nanos not in range [0, 1e9)`);
   return BigInt(seconds) * NS + BigInt(nanos);
+}
+
+/** gogo's %#v of a *types.Timestamp. */
+function describeTimestamp(secHi: number, secLo: number, nanos: number): string {
+  const s = BigInt.asIntN(64, (BigInt(secHi) << 32n) | BigInt(secLo));
+  return `&types.Timestamp{Seconds: ${s},\nNanos: ${nanos},\n}`;
 }

@@ -45,7 +45,18 @@ export function validateRange(offset: number, length: number): void {
   if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`invalid range length ${length}`);
 }
 
-/** Sort order of list(): UTF-8 byte order, as S3 lists keys. */
+/**
+ * Sort order of list(): UTF-8 byte order, as S3 lists keys. That is code point order, which
+ * differs from JavaScript's code unit order only where a surrogate meets a char >= U+E000.
+ */
 export function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) return a.codePointAt(i)! - b.codePointAt(i)!;
+    return x - y;
+  }
+  return a.length - b.length;
 }

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -22,51 +24,70 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** Writes a config file into dataDir with path_prefix = dataDir and the given YAML appended. */
+type Yamlish = Record<string, unknown>;
+
+function deepMerge(base: Yamlish, extra: Yamlish): Yamlish {
+  const out: Yamlish = { ...base };
+  for (const [k, v] of Object.entries(extra)) {
+    const b = out[k];
+    out[k] = b && v && typeof b === 'object' && typeof v === 'object' && !Array.isArray(v) ? deepMerge(b as Yamlish, v as Yamlish) : v;
+  }
+  return out;
+}
+
+/** Writes a config file into dataDir with path_prefix = dataDir, merged with the given YAML. */
 export async function writeConfig(dataDir: string, extraYaml = ''): Promise<string> {
   const file = join(dataDir, 'skald.yaml');
-  const yaml = `auth_enabled: false
-server:
-  http_listen_address: 127.0.0.1
-  http_listen_port: 0
-  log_level: info
-common:
-  path_prefix: ${dataDir}
-${extraYaml}`;
-  await writeFile(file, yaml);
+  const base: Yamlish = {
+    auth_enabled: false,
+    server: { http_listen_address: '127.0.0.1', http_listen_port: 0, log_level: 'info' },
+    common: { path_prefix: dataDir },
+  };
+  const extra = (parse(extraYaml) ?? {}) as Yamlish;
+  await writeFile(file, stringify(deepMerge(base, extra)));
   return file;
 }
 
 /** Starts the real server as a child process (from source, via tsx) and waits until /ready. */
+export async function freePort(): Promise<number> {
+  const srv = createNetServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
 export async function startSkald(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<SkaldProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+  const port = await freePort();
+  const flags = [...args, '-server.http-listen-address=127.0.0.1', `-server.http-listen-port=${port}`];
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/main.ts'), ...flags], {
     cwd: dataDir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
-  let url: string | undefined;
+  const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const onData = (d: Buffer): void => {
     for (const line of d.toString('utf8').split('\n')) {
       if (!line) continue;
       logs.push(line);
-      const m = /msg="?server listening"?.* addr=([\d.]+:\d+)/.exec(line);
-      if (m && !url) url = `http://${m[1]}`;
     }
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
+  let ready = false;
+  while (Date.now() < deadline && !ready) {
     if (child.exitCode !== null) throw new Error(`skald exited with ${child.exitCode}:\n${logs.join('\n')}`);
-    if (url) {
-      const res = await fetch(`${url}/ready`).catch(() => undefined);
-      if (res?.status === 200) break;
-    }
-    await new Promise((r) => setTimeout(r, 50));
+    const res = await fetch(`${url}/ready`).catch(() => undefined);
+    ready = res?.status === 200;
+    if (!ready) await new Promise((r) => setTimeout(r, 50));
   }
-  if (!url) throw new Error(`skald did not start:\n${logs.join('\n')}`);
+  if (!ready) {
+    child.kill('SIGKILL');
+    throw new Error(`skald did not start:\n${logs.join('\n')}`);
+  }
   return {
     url,
     dataDir,

@@ -6,6 +6,7 @@
  */
 import type { Label } from '../../model/labels.js';
 import { get, nextToken, stringEnd, unescape, Value } from '../../push/json/jsonparser.js';
+import { LogfmtScanner } from './logfmt-scanner.js';
 
 export const DETECTED_LEVEL = 'detected_level';
 const SEVERITY_NUMBER = 'severity_number';
@@ -23,56 +24,112 @@ const LEVEL_ALIASES: Record<string, string> = {
   fatal: 'fatal',
 };
 
+/**
+ * Letters a-z (either case) of a word of up to 8 letters packed into a number, so values can
+ * be matched case-insensitively (bytes.EqualFold) without making strings; -1 for anything else.
+ */
+function packWord(b: Buffer, s: number, e: number): number {
+  if (e - s > 8 || e <= s) return -1;
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const c = b[i] | 0x20;
+    if (c < 0x61 || c > 0x7a) return -1;
+    v = v * 32 + (c - 0x60);
+  }
+  return v;
+}
+
+const ALIAS_BY_WORD = new Map<number, string>();
+for (const [word, level] of Object.entries(LEVEL_ALIASES)) ALIAS_BY_WORD.set(packWord(Buffer.from(word), 0, word.length), level);
+
+function levelOfWord(b: Buffer, s: number, e: number): string | undefined {
+  const w = packWord(b, s, e);
+  return w < 0 ? undefined : ALIAS_BY_WORD.get(w);
+}
+
 /** Per-limits state: the field list and its lookup table, built once. */
 export class LevelDetector {
   readonly fields: readonly string[];
-  private readonly index = new Map<string, number>();
-  private readonly maxFieldLength: number;
+  /** Field names as bytes, grouped by length, with their position in `fields`. */
+  private readonly byLength: { bytes: Buffer; index: number }[][] = [];
+  private readonly nameIndex = new Map<string, number>();
+  private readonly scanner = new LogfmtScanner();
+  private readonly value = new Value();
 
   constructor(logLevelFields: readonly string[]) {
     this.fields = logLevelFields.length > 0 ? logLevelFields : DEFAULT_LEVEL_FIELDS;
-    this.fields.forEach((f, i) => { if (!this.index.has(f)) this.index.set(f, i); });
-    this.maxFieldLength = Math.max(...this.fields.map((f) => Buffer.byteLength(f)));
+    this.fields.forEach((f, index) => {
+      if (!this.nameIndex.has(f)) this.nameIndex.set(f, index);
+      const bytes = Buffer.from(f);
+      const group = (this.byLength[bytes.length] ??= []);
+      if (!group.some((g) => g.bytes.equals(bytes))) group.push({ bytes, index });
+    });
   }
 
   /** The level to store, or undefined when Loki would add none (an empty field value). */
   detect(stream: readonly Label[], metadata: readonly Label[], line: Buffer): string | undefined {
-    for (const f of this.fields) {
-      for (const l of stream) if (l.name === f) return l.value || undefined;
-    }
-    if (metadata.length > 0) {
-      for (const f of this.fields) {
-        for (const l of metadata) if (l.name === f) return l.value || undefined;
+    const fromStream = this.fromLabels(stream);
+    if (fromStream !== undefined) return fromStream || undefined;
+    return this.detectEntry(metadata, line);
+  }
+
+  /**
+   * The value of the first level field among `labels` ('' when empty), or undefined when
+   * there is none. For stream labels this is the same for all entries of a stream.
+   */
+  fromLabels(labels: readonly Label[]): string | undefined {
+    let best = this.fields.length;
+    let value: string | undefined;
+    for (let i = 0; i < labels.length; i++) {
+      const idx = this.nameIndex.get(labels[i].name);
+      if (idx !== undefined && idx < best) {
+        best = idx;
+        value = labels[i].value;
       }
+    }
+    return value;
+  }
+
+  /** detect() past the stream labels: structured metadata, then the line. */
+  detectEntry(metadata: readonly Label[], line: Buffer): string | undefined {
+    if (metadata.length > 0) {
+      const fromMetadata = this.fromLabels(metadata);
+      if (fromMetadata !== undefined) return fromMetadata || undefined;
       for (const l of metadata) if (l.name === SEVERITY_NUMBER && l.value !== '') return otlpSeverity(l.value);
     }
     return this.fromLine(line);
   }
 
   private fromLine(line: Buffer): string {
-    let v: Buffer | undefined;
-    if (isJsonLine(line)) v = this.jsonField(line);
-    else if (line.indexOf(0x3d) >= 0) v = this.logfmtField(line);
-    else return scanLevel(line);
-    if (v !== undefined && v.length <= 8) {
-      const level = LEVEL_ALIASES[v.toString('latin1').toLowerCase()];
-      if (level !== undefined) return level;
-    }
-    return scanLevel(line);
+    let level: string | undefined;
+    if (isJsonLine(line)) level = this.jsonField(line);
+    else if (line.indexOf(0x3d) >= 0) level = this.logfmtField(line);
+    return level ?? scanLevel(line);
   }
 
+  /** Position in `fields` of the name in b[s, e), or -1; compares bytes to avoid making strings. */
   private fieldIndex(b: Buffer, s: number, e: number): number {
-    if (e - s > this.maxFieldLength) return -1;
-    return this.index.get(b.toString('utf8', s, e)) ?? -1;
+    const group = this.byLength[e - s];
+    if (group === undefined) return -1;
+    for (const { bytes, index } of group) {
+      let k = 0;
+      while (k < bytes.length && bytes[k] === b[s + k]) k++;
+      if (k === bytes.length) return index;
+    }
+    return -1;
   }
 
-  /** The first top-level field, by log_level_fields order (jsonparser.Get per field). */
-  private jsonField(line: Buffer): Buffer | undefined {
+  /**
+   * The level named by the first top-level field, by log_level_fields order (jsonparser.Get
+   * per field); undefined when there is none or its value is not a level word.
+   */
+  private jsonField(line: Buffer): string | undefined {
     const end = line.length;
     let i = nextToken(line, 0, end) + 1;
     let best = this.fields.length;
-    let bestValue: Buffer | undefined;
-    const v = new Value();
+    let bestStart = 0;
+    let bestEnd = 0;
+    const v = this.value;
     for (;;) {
       i = nextToken(line, i, end);
       if (i < 0 || line[i] !== 0x22) break;
@@ -91,21 +148,26 @@ export class LevelDetector {
       if (get(line, colon + 1, end, v) !== undefined) break;
       if (idx >= 0 && idx < best) {
         best = idx;
-        bestValue = line.subarray(v.start, v.end);
+        bestStart = v.start;
+        bestEnd = v.end;
         if (idx === 0) break;
       }
       i = nextToken(line, v.next, end);
       if (i < 0 || line[i] !== 0x2c) break;
       i++;
     }
-    return bestValue;
+    return best < this.fields.length ? levelOfWord(line, bestStart, bestEnd) : undefined;
   }
 
-  /** The value of the first logfmt key of the line that is a level field. */
-  private logfmtField(line: Buffer): Buffer | undefined {
-    const d = new LogfmtScanner(line);
+  /** The level named by the first logfmt key of the line that is a level field. */
+  private logfmtField(line: Buffer): string | undefined {
+    const d = this.scanner;
+    d.reset(line);
     while (d.pos < line.length && d.scan()) {
-      if (d.keyStart >= 0 && this.fieldIndex(line, d.keyStart, d.keyEnd) >= 0) return d.value;
+      if (d.keyStart >= 0 && this.fieldIndex(line, d.keyStart, d.keyEnd) >= 0) {
+        if (d.escaped !== undefined) return levelOfWord(d.escaped, 0, d.escaped.length);
+        return levelOfWord(line, d.valueStart, d.valueEnd);
+      }
     }
     return undefined;
   }
@@ -147,87 +209,18 @@ const NEEDLES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['debug', ['debug:', 'DEBUG:']],
 ];
 
+const ANY_NEEDLE = new RegExp(NEEDLES.flatMap(([, n]) => n).join('|'));
+const GROUP_OF = new Map(NEEDLES.flatMap(([, n], group) => n.map((needle) => [needle, group] as const)));
+
 /** Loki's detectLevelFromLogLine: the first group with a substring in the line. */
 export function scanLevel(line: Buffer): string {
   const s = line.toString('latin1');
-  for (const [level, needles] of NEEDLES) {
-    for (const n of needles) if (s.includes(n)) return level;
+  // One native scan finds the leftmost needle; only groups ranked above it need a look.
+  const m = ANY_NEEDLE.exec(s);
+  if (m === null) return 'unknown';
+  const found = GROUP_OF.get(m[0])!;
+  for (let g = 0; g < found; g++) {
+    for (const n of NEEDLES[g][1]) if (s.includes(n)) return NEEDLES[g][0];
   }
-  return 'unknown';
-}
-
-/** Loki's logfmt decoder (pkg/logql/log/logfmt), reduced to keys and values. */
-class LogfmtScanner {
-  pos = 0;
-  keyStart = -1;
-  keyEnd = -1;
-  value: Buffer | undefined;
-
-  constructor(private readonly line: Buffer) {}
-
-  /** Next key/value; false at the end of the line or on a syntax error. */
-  scan(): boolean {
-    const line = this.line;
-    const n = line.length;
-    this.keyStart = -1;
-    this.value = undefined;
-    while (this.pos < n && line[this.pos] <= 0x20) this.pos++;
-    if (this.pos >= n) return false;
-    const start = this.pos;
-    for (; this.pos < n; this.pos++) {
-      const c = line[this.pos];
-      if (c === 0x3d) break;
-      if (c === 0x22) return this.skipValue();
-      if (c <= 0x20) {
-        this.keyStart = start;
-        this.keyEnd = this.pos;
-        return true;
-      }
-    }
-    if (this.pos > start) { this.keyStart = start; this.keyEnd = this.pos; }
-    if (this.pos >= n) return true;
-    if (this.keyStart < 0) return this.skipValue();
-    // At '='.
-    this.pos++;
-    if (this.pos >= n || line[this.pos] <= 0x20) return true;
-    if (line[this.pos] === 0x22) return this.quotedValue();
-    const vStart = this.pos;
-    for (; this.pos < n; this.pos++) {
-      const c = line[this.pos];
-      if (c === 0x3d || c === 0x22) return this.skipValue();
-      if (c <= 0x20) break;
-    }
-    if (this.pos > vStart) this.value = line.subarray(vStart, this.pos);
-    return true;
-  }
-
-  private skipValue(): false {
-    while (this.pos < this.line.length && this.line[this.pos] > 0x20) this.pos++;
-    return false;
-  }
-
-  private quotedValue(): boolean {
-    const line = this.line;
-    const start = this.pos;
-    let esc = false;
-    let hasEsc = false;
-    for (let i = start + 1; i < line.length; i++) {
-      const c = line[i];
-      if (esc) { esc = false; continue; }
-      if (c === 0x5c) { hasEsc = true; esc = true; continue; }
-      if (c === 0x22) {
-        this.pos = i + 1;
-        if (hasEsc) {
-          const v = unescape(line, start + 1, i);
-          if (v === undefined) return false;
-          this.value = v;
-        } else if (i > start + 1) {
-          this.value = line.subarray(start + 1, i);
-        }
-        return true;
-      }
-    }
-    this.pos = line.length;
-    return false;
-  }
+  return NEEDLES[found][0];
 }

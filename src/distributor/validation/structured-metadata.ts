@@ -55,7 +55,22 @@ export function normalizeMetadata(metadata: readonly Label[]): Label[] {
 export function canonicalMetadata(pairs: readonly Label[]): Labels {
   if (pairs.length === 0) return EMPTY_LABELS;
   if (pairs.length === 1) return pairs as Labels;
-  const byName = new Map<string, Label>();
-  for (const l of pairs) byName.set(l.name, l);
-  return Array.from(byName.values()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Insertion sort (stable, and lists are short), then keep the last of each run of equal names.
+  const sorted = pairs.slice();
+  for (let i = 1; i < sorted.length; i++) {
+    const x = sorted[i];
+    let j = i - 1;
+    while (j >= 0 && sorted[j].name > x.name) {
+      sorted[j + 1] = sorted[j];
+      j--;
+    }
+    sorted[j + 1] = x;
+  }
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i + 1 < sorted.length && sorted[i + 1].name === sorted[i].name) continue;
+    sorted[n++] = sorted[i];
+  }
+  sorted.length = n;
+  return sorted;
 }

@@ -36,6 +36,13 @@ function levelLabel(level: string): Labels {
   return l;
 }
 
+const NO_PAIRS: Label[] = [];
+
+function hasName(labels: readonly Label[], name: string): boolean {
+  for (let i = 0; i < labels.length; i++) if (labels[i].name === name) return true;
+  return false;
+}
+
 class Tally {
   readonly byReason = new Map<string, Discarded>();
   add(reason: string, lines: number, bytes: number): void {
@@ -87,6 +94,8 @@ function acceptEntries(
 ): Entry[] {
   const out: Entry[] = [];
   let prevTs = entries[0].ts;
+  // A level field among the stream labels decides for every entry ('' means: add none).
+  const streamLevel = detector?.fromLabels(stream.labels);
   for (const entry of entries) {
     const rawMetadataBytes = entry.metadata.length > 0 ? metadataSize(entry.metadata) : 0;
     const rejected = validateEntry(ctx, entry, rawMetadataBytes, stream.key);
@@ -97,10 +106,11 @@ function acceptEntries(
     }
     let metadata: Labels = EMPTY_LABELS;
     let metadataBytes = 0;
-    const pairs: Label[] = entry.metadata.length > 0 ? normalizeMetadata(entry.metadata) : [];
-    const level = detector !== undefined && !pairs.some((l) => l.name === DETECTED_LEVEL)
-      ? detector.detect(stream.labels, pairs, entry.line)
-      : undefined;
+    const pairs: Label[] = entry.metadata.length > 0 ? normalizeMetadata(entry.metadata) : NO_PAIRS;
+    let level: string | undefined;
+    if (detector !== undefined && !hasName(pairs, DETECTED_LEVEL)) {
+      level = streamLevel !== undefined ? streamLevel || undefined : detector.detectEntry(pairs, entry.line);
+    }
     if (pairs.length === 0 && level !== undefined) {
       metadata = levelLabel(level);
       metadataBytes = DETECTED_LEVEL.length + level.length;

@@ -121,7 +121,10 @@ export type LabelFilter =
   | StringLabelFilter | NumberLabelFilter | DurationLabelFilter | BytesLabelFilter | IpLabelFilter
   | AndLabelFilter | OrLabelFilter;
 
-/** `level="error"`, `path=~"/api/.*"` (anchored). A missing label compares as "". */
+/**
+ * `level="error"`, `path=~"/api/.*"`. A missing label compares as "". Loki matches `=~`/`!~`
+ * here through its regex simplifier (pkg/logql/log/filter.go), not with the matcher's own regex.
+ */
 export interface StringLabelFilter {
   readonly kind: 'StringFilter';
   readonly matcher: LabelMatcher;

@@ -20,7 +20,8 @@ const SIZES: ReadonlyMap<string, number> = new Map([
   ['eib', KIB ** 6], ['ei', KIB ** 6], ['eb', KB ** 6], ['e', KB ** 6],
 ]);
 
-const MAX_UINT64_FLOAT = 18446744073709551615;
+/** float64(math.MaxUint64), i.e. 2^64. */
+const MAX_UINT64_FLOAT = 2 ** 64;
 const DIGIT = /\p{Nd}/u;
 
 /** humanize.ParseBytes: `10KB` = 10000, `8MiB` = 8388608, `1.5 GB`; suffix case-insensitive. */

@@ -185,8 +185,11 @@ function underscoreOK(s0: string): boolean {
 const DEC_FLOAT = /^[+-]?(?:[0-9_]+\.?[0-9_]*|\.[0-9_]+)(?:[eE][+-]?[0-9_]+)?$/;
 const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?[0-9_]+)$/;
 
+const SIMPLE_DECIMAL = /^[0-9]{1,15}(?:\.[0-9]{0,15})?$/;
+
 /** strconv.ParseFloat(s, 64). Throws NumError with Go's message. */
 export function parseFloat64(s: string): number {
+  if (SIMPLE_DECIMAL.test(s)) return Number(s);
   const special = /^([+-]?)(inf|infinity)$/i.exec(s);
   if (special) return special[1] === '-' ? -Infinity : Infinity;
   if (/^nan$/i.test(s)) return NaN;

@@ -187,6 +187,8 @@ export class Lexer {
 
   private tryGlued(prefix: string, accept: (c: number) => boolean, parse: (s: string) => bigint): bigint | undefined {
     const sc = this.sc;
+    const first = sc.peek();
+    if (first === EOF || !accept(first)) return undefined;
     const saved = sc.save();
     let text = prefix;
     let consumed = 0;

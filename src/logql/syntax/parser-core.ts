@@ -7,8 +7,12 @@ import { ParseError } from './errors.js';
 import { Lexer, type Token } from './lexer.js';
 import { Tok, tokName } from './tokens.js';
 
+/** Nesting beyond this is refused rather than risking the call stack (Loki has no limit). */
+export const MAX_NESTING = 256;
+
 export class Parser {
   private readonly lexer: Lexer;
+  private nesting = 0;
   private readonly buf: Token[] = [];
   /**
    * Errors Loki finds only when it validates the finished tree (topk(0, …), sum_over_time
@@ -18,6 +22,15 @@ export class Parser {
 
   constructor(input: string) {
     this.lexer = new Lexer(input);
+  }
+
+  /** Brackets a recursive descent step; see MAX_NESTING. */
+  enter(): void {
+    if (++this.nesting > MAX_NESTING) throw new ParseError('syntax error: expression nests too deeply');
+  }
+
+  leave(): void {
+    this.nesting--;
   }
 
   peek(k = 0): Token {

@@ -1,3 +1,5 @@
+import { Memo, SIMPLE_ESCAPES } from './jsonparser.js';
+
 /**
  * A cursor mirroring github.com/json-iterator/go's Iterator, which Loki uses to walk the
  * outer structure of a JSON push. Only what is needed to reproduce its acceptance and its
@@ -16,8 +18,12 @@ export class Iterator {
   /** First reported error; later reports are ignored, as in jsoniter. */
   error: string | undefined;
   private depth = 0;
+  /** Ends of the containers and escaped strings skipped so far, for jsonparser to reuse. */
+  readonly memo: Memo;
 
-  constructor(readonly b: Buffer) {}
+  constructor(readonly b: Buffer) {
+    this.memo = new Memo(b);
+  }
 
   /** Next non-whitespace byte (consumed), or 0 at the end of input. */
   nextToken(): number {
@@ -107,7 +113,8 @@ export class Iterator {
         continue;
       }
       if (stack.length === 0) return;
-      const top = stack[stack.length - 1];
+      const topStart = stack[stack.length - 1];
+      const top = this.b[topStart];
       const t = this.nextToken();
       if (t === 0x2c) {
         if (top === 0x7b) {
@@ -125,17 +132,20 @@ export class Iterator {
       }
       stack.pop();
       this.depth--;
+      this.memo.blocks.set(topStart, this.pos);
     }
   }
 
   /** Enters a container whose opening bracket was just read; returns whether a value follows. */
   private open(c: number, stack: number[]): boolean {
     if (++this.depth > MAX_DEPTH) { this.report('incrementDepth', 'exceeded max depth'); return false; }
-    stack.push(c);
+    const start = this.pos - 1;
+    stack.push(start);
     const t = this.nextToken();
     if (t === (c === 0x7b ? 0x7d : 0x5d)) {
       stack.pop();
       this.depth--;
+      this.memo.blocks.set(start, this.pos);
       return false;
     }
     if (c === 0x5b) {
@@ -168,23 +178,77 @@ export class Iterator {
 
   private readStringBody(op: string): void {
     const b = this.b;
+    const n = b.length;
     const tail = this.chunkTail();
-    let i = this.pos;
+    const contentStart = this.pos;
+    // Fast path (within the read chunk): stop at a quote, a backslash or a control character.
+    let i = contentStart;
+    let c = 0;
     for (; i < tail; i++) {
-      const c = b[i];
-      if (c === 0x22) { this.pos = i + 1; return; }
-      if (c === 0x5c) break;
-      if (c < 0x20) { this.report(op, `invalid control character found: ${c}`); return; }
+      c = b[i];
+      if (c <= 0x5c && (c === 0x22 || c === 0x5c || c < 0x20)) break;
     }
-    // Slow path: byte by byte, escapes validated, no control character check.
-    this.pos = i;
-    for (;;) {
-      if (this.pos >= b.length) { this.report('readStringSlowPath', 'unexpected end of input'); return; }
-      const c = b[this.pos++];
-      if (c === 0x22) return;
-      if (c === 0x5c) {
-        if (!this.escapedChar()) return;
+    if (i >= tail) {
+      // Past the chunk jsoniter reads the rest slowly, without the control character check.
+      for (; i < n; i++) {
+        c = b[i];
+        if (c === 0x22 || c === 0x5c) break;
       }
+      if (i >= n) { this.pos = n; this.report('readStringSlowPath', 'unexpected end of input'); return; }
+    } else if (c < 0x20) {
+      this.pos = i;
+      this.report(op, `invalid control character found: ${c}`);
+      return;
+    }
+    if (c === 0x22) { this.pos = i + 1; return; }
+    this.escapedString(contentStart, i);
+  }
+
+  /**
+   * The rest of a string from its first backslash at `i`: escapes validated, no control
+   * character check. The unescaped bytes go to the body's arena as they are read, so that
+   * jsonparser need not unescape the string again.
+   */
+  private escapedString(contentStart: number, i: number): void {
+    const b = this.b;
+    const n = b.length;
+    const memo = this.memo;
+    let out = memo.room(n - contentStart);
+    let m = memo.arenaUsed;
+    if (out !== undefined) for (let q = contentStart; q < i; q++) out[m++] = b[q];
+    let c = 0x5c;
+    for (;;) {
+      // At a backslash: one escape.
+      this.pos = i + 1;
+      if (out !== undefined) {
+        const e = b[i + 1];
+        const simple = e < 0x80 ? SIMPLE_ESCAPES[e] : 0;
+        // \u escapes are left to jsonparser, whose rules for them differ from jsoniter's.
+        if (simple !== 0) out[m++] = simple;
+        else out = undefined;
+      }
+      if (!this.escapedChar()) return;
+      i = this.pos;
+      if (out !== undefined) {
+        for (; i < n; i++) {
+          c = b[i];
+          if (c === 0x22 || c === 0x5c) break;
+          out[m++] = c;
+        }
+      } else {
+        for (; i < n; i++) {
+          c = b[i];
+          if (c === 0x22 || c === 0x5c) break;
+        }
+      }
+      if (i >= n) { this.pos = n; this.report('readStringSlowPath', 'unexpected end of input'); return; }
+      if (c === 0x22) break;
+    }
+    this.pos = i + 1;
+    memo.strings.set(contentStart, this.pos);
+    if (out !== undefined) {
+      memo.unescaped.set(contentStart, out.subarray(memo.arenaUsed, m));
+      memo.arenaUsed = m;
     }
   }
 

@@ -28,6 +28,43 @@ export const UnknownValueTypeError = 'Unknown value type';
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/**
+ * Value ends already found by a strict pass over the same bytes (the jsoniter skip that
+ * precedes jsonparser in Loki's decoder). For well-formed JSON they are the ends jsonparser
+ * would find, so lookups save rescanning long, escaped lines; anything else is computed.
+ * Keys: index of '['/'{' → index past its closing bracket; index after an opening quote of a
+ * string with escapes → index past its closing quote.
+ */
+export class Memo {
+  readonly blocks = new Map<number, number>();
+  readonly strings = new Map<number, number>();
+  /** Escaped strings already unescaped (by content start), as jsonparser would unescape them. */
+  readonly unescaped = new Map<number, Buffer>();
+  /** Unescaped strings of this body are written here, one allocation per body. */
+  arena: Buffer | undefined;
+  arenaUsed = 0;
+  constructor(readonly buf: Buffer) {}
+
+  /** Room for up to n bytes (the caller advances arenaUsed), or undefined. */
+  room(n: number): Buffer | undefined {
+    this.arena ??= Buffer.allocUnsafeSlow(this.buf.length);
+    return this.arena.length - this.arenaUsed >= n ? this.arena : undefined;
+  }
+}
+
+/** The memo in use while decoding one body; decoding is synchronous, see withMemo. */
+let active: Memo | undefined;
+
+export function withMemo<T>(memo: Memo, fn: () => T): T {
+  const prev = active;
+  active = memo;
+  try {
+    return fn();
+  } finally {
+    active = prev;
+  }
+}
+
 /** Index of the first non-whitespace byte in [i, end), or -1. */
 export function nextToken(b: Buffer, i: number, end: number): number {
   for (; i < end; i++) {
@@ -43,6 +80,10 @@ export function nextToken(b: Buffer, i: number, end: number): number {
  * of backslashes.
  */
 export function stringEnd(b: Buffer, i: number, end: number): number {
+  if (active !== undefined && active.buf === b) {
+    const e = active.strings.get(i);
+    if (e !== undefined && e <= end) return e;
+  }
   for (;;) {
     const q = b.indexOf(QUOTE, i);
     if (q < 0 || q >= end) return -1;
@@ -55,6 +96,10 @@ export function stringEnd(b: Buffer, i: number, end: number): number {
 
 /** End (exclusive) of the array or object starting at `i`, or -1. */
 export function blockEnd(b: Buffer, i: number, end: number, open: number, close: number): number {
+  if (active !== undefined && active.buf === b) {
+    const e = active.blocks.get(i);
+    if (e !== undefined && e <= end) return e;
+  }
   let level = 0;
   while (i < end) {
     const c = b[i];
@@ -140,30 +185,6 @@ export function get(b: Buffer, i: number, end: number, out: Value): string | und
 }
 
 /**
- * jsonparser.ArrayEach: calls `cb` for each element. Like the original it skips the first
- * token without checking it is '[' and cannot be stopped by the callback.
- */
-export function arrayEach(b: Buffer, start: number, end: number, cb: (v: Value) => void): string | undefined {
-  if (start >= end) return MalformedObjectError;
-  const nT = nextToken(b, start, end);
-  if (nT < 0) return MalformedJsonError;
-  let off = nextToken(b, nT + 1, end);
-  if (off < 0) return MalformedJsonError;
-  if (b[off] === 0x5d) return undefined;
-  const v = new Value();
-  for (;;) {
-    const err = get(b, off, end, v);
-    if (err !== undefined) return err;
-    cb(v);
-    off = nextToken(b, v.next, end);
-    if (off < 0) return MalformedArrayError;
-    if (b[off] === 0x5d) return undefined;
-    if (b[off] !== 0x2c) return MalformedArrayError;
-    off++;
-  }
-}
-
-/**
  * jsonparser.ObjectEach: calls `cb(key, value)` for each member; the key is unescaped.
  * A callback error stops the walk and is returned.
  */
@@ -216,30 +237,42 @@ function u4(b: Buffer, i: number, end: number): number {
   return (h1 << 12) | (h2 << 8) | (h3 << 4) | h4;
 }
 
-const ESCAPES: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x2f: 0x2f, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09 };
+/** Two-character escapes by their second byte; 0 when not one. */
+export const SIMPLE_ESCAPES = new Uint8Array(128);
+const ESCAPES = SIMPLE_ESCAPES;
+ESCAPES[0x22] = 0x22; ESCAPES[0x5c] = 0x5c; ESCAPES[0x2f] = 0x2f; ESCAPES[0x62] = 0x08;
+ESCAPES[0x66] = 0x0c; ESCAPES[0x6e] = 0x0a; ESCAPES[0x72] = 0x0d; ESCAPES[0x74] = 0x09;
 
 /**
  * jsonparser.Unescape of [s, e): the same bytes (a subarray, no copy) when there is no
  * backslash, else a new buffer; undefined on an invalid escape.
  */
 export function unescape(b: Buffer, s: number, e: number): Buffer | undefined {
-  let bs = b.indexOf(BACKSLASH, s);
+  const bs = b.indexOf(BACKSLASH, s);
   if (bs < 0 || bs >= e) return b.subarray(s, e);
-  const out = Buffer.allocUnsafe(e - s);
-  let n = b.copy(out, 0, s, bs);
+  const memo = active !== undefined && active.buf === b ? active : undefined;
+  if (memo !== undefined && memo.strings.get(s) === e + 1) {
+    const done = memo.unescaped.get(s);
+    if (done !== undefined) return done;
+  }
+  const arena = memo?.room(e - s);
+  const out = arena ?? Buffer.allocUnsafe(e - s);
+  const first = arena !== undefined ? memo!.arenaUsed : 0;
+  // Byte loop rather than Buffer.copy per segment: escaped lines have many short segments.
+  let n = first;
+  for (let k = s; k < bs; k++) out[n++] = b[k];
   let i = bs;
   while (i < e) {
-    if (b[i] !== BACKSLASH) {
-      bs = b.indexOf(BACKSLASH, i);
-      const stop = bs < 0 || bs >= e ? e : bs;
-      n += b.copy(out, n, i, stop);
-      i = stop;
+    const c = b[i];
+    if (c !== BACKSLASH) {
+      out[n++] = c;
+      i++;
       continue;
     }
     if (e - i < 2) return undefined;
     const esc = b[i + 1];
-    const simple = ESCAPES[esc];
-    if (simple !== undefined) {
+    const simple = esc < 0x80 ? ESCAPES[esc] : 0;
+    if (simple !== 0) {
       out[n++] = simple;
       i += 2;
       continue;
@@ -255,10 +288,30 @@ export function unescape(b: Buffer, s: number, e: number): Buffer | undefined {
       r = r < 0xdc00 && r2 <= 0xdfff ? 0x10000 + ((r - 0xd800) << 10) + (r2 - 0xdc00) : 0xfffd;
       used = 12;
     }
-    n += out.write(String.fromCodePoint(r), n, 'utf8');
+    n = writeUtf8(out, n, r);
     i += used;
   }
-  return out.subarray(0, n);
+  if (arena !== undefined) memo!.arenaUsed = n;
+  return out.subarray(first, n);
+}
+
+function writeUtf8(out: Buffer, n: number, r: number): number {
+  if (r < 0x80) {
+    out[n++] = r;
+  } else if (r < 0x800) {
+    out[n++] = 0xc0 | (r >> 6);
+    out[n++] = 0x80 | (r & 0x3f);
+  } else if (r < 0x10000) {
+    out[n++] = 0xe0 | (r >> 12);
+    out[n++] = 0x80 | ((r >> 6) & 0x3f);
+    out[n++] = 0x80 | (r & 0x3f);
+  } else {
+    out[n++] = 0xf0 | (r >> 18);
+    out[n++] = 0x80 | ((r >> 12) & 0x3f);
+    out[n++] = 0x80 | ((r >> 6) & 0x3f);
+    out[n++] = 0x80 | (r & 0x3f);
+  }
+  return n;
 }
 
 /** jsonparser.ParseString: the unescaped bytes, or undefined (MalformedValueError). */
@@ -267,6 +320,7 @@ export function parseString(b: Buffer, s: number, e: number): Buffer | undefined
 }
 
 const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * jsonparser.ParseInt over raw bytes: optional '-', then digits only. Overflow is detected the
@@ -277,13 +331,27 @@ export function parseInt64(b: Buffer, s: number, e: number): bigint | string {
   if (s >= e) return MalformedValueError;
   let neg = false;
   if (b[s] === 0x2d) { neg = true; s++; }
+  if (e - s <= 19) {
+    // Two exact halves, no string made; values past int64 go to the exact emulation below.
+    let hi = 0;
+    let lo = 0;
+    const split = Math.max(s, e - 9);
+    for (let i = s; i < split; i++) {
+      const d = b[i] - 0x30;
+      if (d < 0 || d > 9) return MalformedValueError;
+      hi = hi * 10 + d;
+    }
+    for (let i = split; i < e; i++) {
+      const d = b[i] - 0x30;
+      if (d < 0 || d > 9) return MalformedValueError;
+      lo = lo * 10 + d;
+    }
+    const v = hi === 0 ? BigInt(lo) : BigInt(hi) * 1_000_000_000n + BigInt(lo);
+    if (v <= INT64_MAX) return neg ? -v : v;
+  }
   for (let i = s; i < e; i++) {
     const c = b[i];
     if (c < 0x30 || c > 0x39) return MalformedValueError;
-  }
-  if (e - s <= 18) {
-    const v = s === e ? 0n : BigInt(b.toString('latin1', s, e));
-    return neg ? -v : v;
   }
   let v = 0n;
   for (let i = s; i < e; i++) {

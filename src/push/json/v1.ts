@@ -10,8 +10,8 @@ import type { Entry } from '../../model/entry.js';
 import type { PushRequest, PushStream } from '../types.js';
 import { Iterator, JsonIterError } from './iterator.js';
 import {
-  arrayEach, MalformedObjectError, MalformedStringError, MalformedValueError, NULL, OBJECT,
-  objectEach, parseInt64, parseString, STRING, type Value,
+  get, MalformedArrayError, MalformedJsonError, MalformedObjectError, MalformedStringError, MalformedValueError,
+  nextToken, NULL, OBJECT, objectEach, parseInt64, parseString, STRING, Value, withMemo,
 } from './jsonparser.js';
 
 const PREFIX = 'loghttp.PushRequest.';
@@ -102,7 +102,8 @@ function decodeStreams(it: Iterator): PushStream[] {
     const start = it.pos;
     it.skip();
     if (it.error !== undefined) return streams;
-    const res = decodeStream(it.b, start, it.pos);
+    const end = it.pos;
+    const res = withMemo(it.memo, () => decodeStream(it.b, start, end));
     if (typeof res === 'string') {
       it.report('unmarshalerDecoder', res);
       return streams;
@@ -158,16 +159,35 @@ function decodeLabelSet(b: Buffer, v: Value): { text: string } | string {
   return { text: labelsToString(sortLabels(labels)) };
 }
 
+/**
+ * unmarshalHTTPToLogProtoEntries: jsonparser.ArrayEach over the values, written out as a loop
+ * (no callback) since it runs for every line. A walk error wins over an entry's error.
+ */
 function decodeEntries(b: Buffer, start: number, end: number): Entry[] | string {
   const entries: Entry[] = [];
+  if (start >= end) return MalformedObjectError;
+  const nT = nextToken(b, start, end);
+  if (nT < 0) return MalformedJsonError;
+  let off = nextToken(b, nT + 1, end);
+  if (off < 0) return MalformedJsonError;
+  if (b[off] === 0x5d) return entries;
+  const v = new Value();
+  const inner = new Value();
   let parseError: string | undefined;
-  const err = arrayEach(b, start, end, (v) => {
-    if (parseError !== undefined || v.type === NULL) return;
-    const e = decodeEntry(b, v.start, v.end);
-    if (typeof e === 'string') parseError = e;
-    else entries.push(e);
-  });
-  if (err !== undefined) return err;
+  for (;;) {
+    const err = get(b, off, end, v);
+    if (err !== undefined) return err;
+    if (parseError === undefined && v.type !== NULL) {
+      const e = decodeEntry(b, v.start, v.end, inner);
+      if (typeof e === 'string') parseError = e;
+      else entries.push(e);
+    }
+    off = nextToken(b, v.next, end);
+    if (off < 0) return MalformedArrayError;
+    if (b[off] === 0x5d) break;
+    if (b[off] !== 0x2c) return MalformedArrayError;
+    off++;
+  }
   return parseError ?? entries;
 }
 
@@ -176,36 +196,57 @@ function decodeEntries(b: Buffer, start: number, end: number): Entry[] | string 
  * does not advance the element index, so the next element is read in the same role, and the
  * last error wins. Structured metadata values are kept as sent (still JSON-escaped), like Loki.
  */
-function decodeEntry(b: Buffer, start: number, end: number): Entry | string {
-  let i = 0;
-  let parseError: string | undefined;
+function decodeEntry(b: Buffer, start: number, end: number, v: Value): Entry | string {
   let ts = ZERO_TIME_NS;
   let line: Buffer = EMPTY_LINE;
   let metadata: Label[] | undefined;
-  const err = arrayEach(b, start, end, (v) => {
-    if ((i === 0 || i === 1) && v.type !== STRING) { parseError = MalformedStringError; return; }
-    if (i === 2 && v.type !== OBJECT) { parseError = MalformedObjectError; return; }
-    if (i === 0) {
-      const n = parseInt64(b, v.start, v.end);
-      if (typeof n === 'string') { parseError = n; return; }
-      ts = n;
-    } else if (i === 1) {
-      const l = parseString(b, v.start, v.end);
-      if (l === undefined) { parseError = MalformedValueError; return; }
-      line = l;
-    } else if (i === 2) {
-      const sm: Label[] = [];
-      const smErr = objectEach(b, v.start, v.end, (key, val) => {
-        if (val.type !== STRING) return MalformedStringError;
-        sm.push({ name: key.toString('utf8'), value: b.toString('utf8', val.start, val.end) });
-        return undefined;
-      });
-      if (smErr !== undefined) { parseError = smErr; return; }
-      metadata = sm;
+  if (start >= end) return MalformedObjectError;
+  const nT = nextToken(b, start, end);
+  if (nT < 0) return MalformedJsonError;
+  let off = nextToken(b, nT + 1, end);
+  if (off < 0) return MalformedJsonError;
+  let i = 0;
+  let parseError: string | undefined;
+  if (b[off] !== 0x5d) {
+    for (;;) {
+      const err = get(b, off, end, v);
+      if (err !== undefined) return parseError ?? err;
+      if ((i === 0 || i === 1) && v.type !== STRING) {
+        parseError = MalformedStringError;
+      } else if (i === 2 && v.type !== OBJECT) {
+        parseError = MalformedObjectError;
+      } else if (i === 0) {
+        const n = parseInt64(b, v.start, v.end);
+        if (typeof n === 'string') parseError = n;
+        else { ts = n; i++; }
+      } else if (i === 1) {
+        const l = parseString(b, v.start, v.end);
+        if (l === undefined) parseError = MalformedValueError;
+        else { line = l; i++; }
+      } else if (i === 2) {
+        const sm = decodeMetadata(b, v);
+        if (typeof sm === 'string') parseError = sm;
+        else { metadata = sm; i++; }
+      } else {
+        i++;
+      }
+      off = nextToken(b, v.next, end);
+      if (off < 0) return parseError ?? MalformedArrayError;
+      if (b[off] === 0x5d) break;
+      if (b[off] !== 0x2c) return parseError ?? MalformedArrayError;
+      off++;
     }
-    i++;
-  });
+  }
   if (parseError !== undefined) return parseError;
-  if (err !== undefined) return err;
   return { ts, line, metadata: metadata && metadata.length > 0 ? metadata : EMPTY_LABELS };
+}
+
+function decodeMetadata(b: Buffer, v: Value): Label[] | string {
+  const sm: Label[] = [];
+  const err = objectEach(b, v.start, v.end, (key, val) => {
+    if (val.type !== STRING) return MalformedStringError;
+    sm.push({ name: key.toString('utf8'), value: b.toString('utf8', val.start, val.end) });
+    return undefined;
+  });
+  return err ?? sm;
 }
