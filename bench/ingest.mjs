@@ -46,7 +46,7 @@ limits_config:
   max_global_streams_per_user: 0
 `);
 
-const server = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), `-config.file=${config}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+const server = spawn(process.execPath, [...(args.prof ? ['--cpu-prof', '--cpu-prof-dir', args.prof] : []), join(ROOT, 'dist/cli/main.js'), `-config.file=${config}`], { stdio: ['ignore', 'inherit', 'inherit'] });
 const url = `http://127.0.0.1:${port}`;
 try {
   for (let i = 0; ; i++) {
@@ -64,6 +64,7 @@ try {
   const mbPerCpuS = r.bytes / 1e6 / r.serverCpuSeconds;
   console.log(`SUMMARY format=${r.format} streams=${r.streams} fsync=${args.fsync ?? 'always'} MB/s=${r.mbPerSec.toFixed(1)} lines/s=${Math.round(r.linesPerSec)} cpu_s_per_GB=${r.serverCpuSecondsPerGB.toFixed(1)} MB_per_cpu_s=${mbPerCpuS.toFixed(1)} peak_rss_MiB=${(r.serverPeakRssBytes / 2 ** 20).toFixed(0)} p50_ms=${r.p50Ms.toFixed(1)} p99_ms=${r.p99Ms.toFixed(1)} errors=${r.errors}`);
 } finally {
-  server.kill('SIGKILL');
+  server.kill(args.prof ? 'SIGTERM' : 'SIGKILL');
+  if (args.prof) await new Promise((r) => server.once('exit', r));
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,10 +1,11 @@
 import type { MemChunk } from '../chunk/index.js';
 import type { Ingester } from '../ingester/ingester.js';
-import { labelsToString, sortLabels, type Label, type Labels } from '../model/labels.js';
+import type { LogPipeline } from '../logql/log/types.js';
+import { sortLabels, type Label, type Labels } from '../model/labels.js';
 import type { LabelMatcher } from '../model/matcher.js';
 import type { Nanos } from '../model/time.js';
 import type { Direction } from './params.js';
-import { selectLogs, type LogStream, type SelectLogsResult } from './select-logs.js';
+import { selectLogs, type SelectLogsResult } from './select-logs.js';
 import { mergeSeries, type ChunkHandle, type SeriesSource } from './sources.js';
 
 /** Reads series from long-term storage (index → chunk refs → chunks). */
@@ -19,6 +20,8 @@ export interface LogQueryRequest {
   readonly end: Nanos;
   readonly direction: Direction;
   readonly limit: number;
+  readonly pipeline: LogPipeline;
+  readonly categorize: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -50,32 +53,11 @@ export class Querier {
 
   async logQuery(req: LogQueryRequest): Promise<SelectLogsResult> {
     const series = await this.selectSeries(req.tenant, req.matchers, req.start, req.end);
-    return selectLogs({ series, start: req.start, end: req.end, direction: req.direction, limit: req.limit, signal: req.signal });
+    return selectLogs({ ...req, series });
   }
 }
 
-/**
- * Without categorize-labels, structured metadata joins the stream labels in results, so each
- * distinct metadata set is its own result stream; a name clashing with a stream label gets `_extracted`.
- */
-export function splitByMetadata(streams: readonly LogStream[]): LogStream[] {
-  const out = new Map<string, LogStream>();
-  for (const s of streams) {
-    for (const e of s.entries) {
-      let labels: Labels = s.labels;
-      let key = s.key;
-      if (e.metadata.length > 0) {
-        labels = mergeMetadata(s.labels, e.metadata);
-        key = labelsToString(labels);
-      }
-      let target = out.get(key);
-      if (!target) out.set(key, (target = { labels, key, entries: [] }));
-      target.entries.push(e);
-    }
-  }
-  return [...out.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
-
+/** Stream labels plus structured metadata; a metadata name clashing with a stream label gets `_extracted`. */
 export function mergeMetadata(stream: Labels, metadata: Labels): Labels {
   const names = new Set(stream.map((l) => l.name));
   const merged: Label[] = [...stream];

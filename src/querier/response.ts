@@ -68,7 +68,13 @@ export function streamsResponseJson(streams: readonly LogStream[], stats: object
       const e = s.entries[i];
       if (i > 0) values += ',';
       values += '["' + e.ts.toString() + '",' + goJsonString(e.line.toString('utf8'));
-      if (categorize) values += e.metadata.length > 0 ? ',{"structuredMetadata":' + labelsJson(e.metadata) + '}' : ',{}';
+      if (categorize) {
+        const sm = e.labels.structuredMetadata, parsed = e.labels.parsed;
+        let cat = '';
+        if (sm.length > 0) cat += '"structuredMetadata":' + labelsJson(sm);
+        if (parsed.length > 0) cat += (cat ? ',' : '') + '"parsed":' + labelsJson(parsed);
+        values += ',{' + cat + '}';
+      }
       values += ']';
     }
     parts.push('{"stream":' + labelsJson(s.labels) + ',"values":[' + values + ']}');

@@ -1,16 +1,17 @@
-import type { Entry } from '../model/entry.js';
-import type { Labels } from '../model/labels.js';
+import type { LogPipeline } from '../logql/log/types.js';
+import { labelsToString, type Labels } from '../model/labels.js';
 import type { Nanos } from '../model/time.js';
 import { ClientClosedError } from '../util/errors.js';
 import { Heap } from '../util/heap.js';
 import type { Direction } from './params.js';
+import { LogCursor, type QueryEntry } from './log-cursor.js';
 import { SeriesCursor, type ReadStats } from './series-cursor.js';
 import type { SeriesSource } from './sources.js';
 
 export interface LogStream {
   readonly labels: Labels;
   readonly key: string;
-  readonly entries: Entry[];
+  readonly entries: QueryEntry[];
 }
 
 export interface SelectLogsResult {
@@ -26,6 +27,9 @@ export interface SelectLogsRequest {
   readonly end: Nanos;
   readonly direction: Direction;
   readonly limit: number;
+  readonly pipeline: LogPipeline;
+  /** Group results by stream labels only (categorize-labels) instead of by all result labels. */
+  readonly categorize: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -36,12 +40,12 @@ export interface SelectLogsRequest {
 export async function selectLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
   const stats: ReadStats = { chunksRead: 0, decompressedLines: 0, decompressedBytes: 0, duplicates: 0 };
   const forward = req.direction === 'forward';
-  const heap = new Heap<SeriesCursor>((a, b) => {
+  const heap = new Heap<LogCursor>((a, b) => {
     const x = a.current.ts, y = b.current.ts;
     if (x !== y) return forward ? x < y : x > y;
-    return a.series.key < b.series.key;
+    return a.seriesKey < b.seriesKey;
   });
-  const cursors = req.series.map((s) => new SeriesCursor(s, req.start, req.end, req.direction, stats));
+  const cursors = req.series.map((s) => new LogCursor(new SeriesCursor(s, req.start, req.end, req.direction, stats), req.pipeline.forStream(s.labels)));
   await Promise.all(cursors.map(async (c) => { if (await c.load()) heap.push(c); }));
 
   const out = new Map<string, LogStream>();
@@ -50,8 +54,9 @@ export async function selectLogs(req: SelectLogsRequest): Promise<SelectLogsResu
     if (req.signal?.aborted) throw new ClientClosedError();
     const cur = heap.peek()!;
     const entry = cur.current;
-    let stream = out.get(cur.series.key);
-    if (!stream) out.set(cur.series.key, (stream = { labels: cur.series.labels, key: cur.series.key, entries: [] }));
+    const key = req.categorize ? streamKey(entry) : entry.labels.key;
+    let stream = out.get(key);
+    if (!stream) out.set(key, (stream = { labels: req.categorize ? entry.labels.stream : entry.labels.all, key, entries: [] }));
     stream.entries.push(entry);
     returned++;
     if (cur.advance()) heap.replaceTop(cur);
@@ -62,4 +67,12 @@ export async function selectLogs(req: SelectLogsRequest): Promise<SelectLogsResu
   }
   const streams = [...out.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { streams, stats, entriesReturned: returned };
+}
+
+const streamKeys = new WeakMap<Labels, string>();
+
+function streamKey(e: QueryEntry): string {
+  let k = streamKeys.get(e.labels.stream);
+  if (k === undefined) streamKeys.set(e.labels.stream, (k = labelsToString(e.labels.stream)));
+  return k;
 }

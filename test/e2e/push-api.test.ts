@@ -83,16 +83,25 @@ limits_config:
     assert.match(badEncoding.text, /Content-Encoding "br" not supported/);
   });
 
-  it('writes valid streams and answers 400 naming invalid labels (partial success)', async () => {
+  it('fails the whole push on unparsable labels, like Loki', async () => {
     const body = JSON.stringify({ streams: [
       { stream: { 'bad.name': 'x' }, values: [[NOW_NS.toString(), 'rejected']] },
+      { stream: { app: 'unparsable' }, values: [[NOW_NS.toString(), 'not kept either']] },
+    ] });
+    const r = await post(s.url, body, JSON_CT);
+    assert.equal(r.status, 400);
+    assert.match(r.text, /couldn't parse labels: .*unexpected character inside braces: '\.'/);
+    assert.deepEqual(await queryLines(s.url, '{app="unparsable"}'), []);
+  });
+
+  it('writes valid streams and answers 400 naming invalid ones (partial success)', async () => {
+    const body = JSON.stringify({ streams: [
       { stream: { app: 'partial' }, values: [[NOW_NS.toString(), 'kept']] },
       { stream: { app: 'partial', a: '1', b: '2', c: '3', d: '4', e: '5' }, values: [[NOW_NS.toString(), 'too many labels']] },
     ] });
     const r = await post(s.url, body, JSON_CT);
     assert.equal(r.status, 400);
-    assert.match(r.text, /couldn't parse labels/);
-    assert.match(r.text, /label names/);
+    assert.match(r.text, /has 6 label names; limit 5/);
     assert.deepEqual(await queryLines(s.url, '{app="partial"}'), ['kept']);
   });
 

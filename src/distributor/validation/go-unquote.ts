@@ -1,3 +1,5 @@
+const SIMPLE: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 0x5c };
+
 /** Prometheus strutil.Unquote (strconv.Unquote that also takes single quotes); undefined on ErrSyntax. */
 export function unquote(s: string): string | undefined {
   const quote = s[0];
@@ -24,8 +26,7 @@ export function unquote(s: string): string | undefined {
     if (i + 1 >= body.length) return undefined;
     const e = body[i + 1];
     i += 2;
-    const simple: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 0x5c };
-    if (simple[e] !== undefined) { bytes.push(simple[e]); continue; }
+    if (SIMPLE[e] !== undefined) { bytes.push(SIMPLE[e]); continue; }
     if (e === "'" || e === '"') {
       if (e !== quote) return undefined;
       bytes.push(e.charCodeAt(0));

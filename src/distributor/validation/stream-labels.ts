@@ -1,10 +1,8 @@
 /**
  * From the label text of a pushed stream to its canonical label set, as Loki's push parser
- * does it: parse (syntax.ParseLabels), then add `service_name` when missing. A parse error
- * fails the whole push (400 `couldn't parse labels: …`), as in Loki.
+ * does it: parse (syntax.ParseLabels), then add `service_name` when missing.
  */
 import { getLabel, labelsToString, type Label } from '../../model/labels.js';
-import { BadRequestError } from '../../util/errors.js';
 import { TwoGenerationCache } from './label-cache.js';
 import { LabelParseError, parseLabels } from './label-parser.js';
 
@@ -27,9 +25,9 @@ interface Parsed {
   resolved?: { discover: readonly string[]; value: StreamLabels };
 }
 
-const CACHE_CAPACITY = 8192;
+const CACHE_CAPACITY = 4096;
 /** Longer label texts are parsed every time rather than pinned in the cache. */
-const MAX_CACHED_TEXT = 4096;
+const MAX_CACHED_TEXT = 1024;
 const cache = new TwoGenerationCache<Parsed>(CACHE_CAPACITY);
 
 function parse(text: string): Parsed {
@@ -67,10 +65,10 @@ export function withServiceName(labels: readonly Label[], discover: readonly str
   return out;
 }
 
-/** Canonical labels of a pushed stream. Throws BadRequestError when the text does not parse. */
-export function resolveStreamLabels(text: string, discover: readonly string[]): StreamLabels {
+/** Canonical labels of a pushed stream, or Loki's message when the text does not parse. */
+export function resolveStreamLabels(text: string, discover: readonly string[]): StreamLabels | string {
   const p = parse(text);
-  if (p.error !== undefined) throw new BadRequestError(`couldn't parse labels: ${p.error}`);
+  if (p.error !== undefined) return `couldn't parse labels: ${p.error}`;
   if (p.resolved !== undefined && p.resolved.discover === discover) return p.resolved.value;
   const labels = withServiceName(p.labels!, discover);
   const value: StreamLabels = { labels, key: labelsToString(labels), internal: isInternalStream(labels) };

@@ -1,15 +1,20 @@
+import { BadRequestError } from '../../util/errors.js';
 /**
- * Validation of a decoded push against a tenant's limits, as Loki's distributor does it:
- * every stream's labels are parsed first (a parse error fails the whole push), then each
+ * Validation of a decoded push against a tenant's limits, as Loki's distributor does it: each
  * stream and entry is checked; valid ones are kept (partial success) and the others produce
  * Loki's messages and discard counts. Accepted entries get normalized structured metadata and
  * detected_level. Streams and entries keep the request order.
+ *
+ * One deliberate difference: Loki's HTTP push parser fails the whole request when any stream's
+ * labels do not parse (400 `couldn't parse labels: …`); here only that stream is rejected, with
+ * the same message, and the other streams are kept.
  */
 import type { LimitsConfig } from '../../config/types.js';
 import type { Entry, StreamEntries } from '../../model/entry.js';
 import { EMPTY_LABELS, type Label, type Labels } from '../../model/labels.js';
 import type { PushRequest } from '../../push/types.js';
 import { DETECTED_LEVEL, LevelDetector } from './detected-level.js';
+import { Reason } from './messages.js';
 import { resolveStreamLabels, type StreamLabels } from './stream-labels.js';
 import { canonicalMetadata, metadataSize, normalizeMetadata } from './structured-metadata.js';
 import type { Discarded, ValidationResult } from './types.js';
@@ -64,25 +69,32 @@ function truncateLines(entries: Entry[], max: number): Entry[] {
 }
 
 export function validatePush(_tenant: string, req: PushRequest, limits: LimitsConfig, now: bigint): ValidationResult {
-  const resolved = req.streams.map((s) => resolveStreamLabels(s.labels, limits.discover_service_name));
   const ctx = entryLimits(limits, now);
   const detector = detectorFor(limits);
   const result: ValidationResult = { streams: [], errors: [], discarded: [], acceptedLines: 0, acceptedBytes: 0 };
   const tally = new Tally();
 
-  req.streams.forEach((s, i) => {
-    if (s.entries.length === 0) return;
+  // Like Loki's push parser, a stream whose labels do not parse fails the whole request: nothing is written.
+  const resolved: StreamLabels[] = [];
+  for (const s of req.streams) {
+    const stream = resolveStreamLabels(s.labels, limits.discover_service_name);
+    if (typeof stream === 'string') throw new BadRequestError(stream);
+    resolved.push(stream);
+  }
+  for (let i = 0; i < req.streams.length; i++) {
+    const s = req.streams[i];
+    if (s.entries.length === 0) continue;
     const entries = limits.max_line_size_truncate ? truncateLines(s.entries, limits.max_line_size) : s.entries;
     const stream = resolved[i];
     const rejected = validateStreamLabels(stream, limits);
     if (rejected) {
       result.errors.push(rejected.message);
       tally.add(rejected.reason, entries.length, entriesSize(entries));
-      return;
+      continue;
     }
     const accepted = acceptEntries(entries, stream, ctx, detector, limits.increment_duplicate_timestamp, result, tally);
     if (accepted.length > 0) result.streams.push({ labels: stream.labels, key: stream.key, entries: accepted } satisfies StreamEntries);
-  });
+  }
 
   result.discarded = [...tally.byReason.values()];
   return result;

@@ -6,8 +6,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { goRegexError } from '../../util/regex.js';
 import type { Expr } from './ast.js';
 import { ParseError } from './errors.js';
+import { PathError, parseJsonPath, parseLogfmtKey } from './extraction-path.js';
+import { IpPatternError, parseIpPattern } from './ip.js';
+import { PatternError, parsePattern } from './pattern.js';
+import { labelRegexIsLiteralFilter } from './regex-shape.js';
+import { templateError } from './template-check.js';
 import { parseExpr, parseQuery } from './parse.js';
 import { formatExpr } from './pretty.js';
 import { exprToString } from './printer.js';
@@ -120,4 +126,34 @@ test('fuzz: 100,000+ random and mutated queries only raise ParseError, each pars
   console.log(`fuzz: ${stats.runs} inputs, ${stats.accepted} accepted, slowest ${stats.slowest.toFixed(1)} ms (${JSON.stringify(stats.slowestInput.slice(0, 40))}, ${stats.slowestInput.length} chars)`);
   assert.ok(stats.runs >= 100_000);
   assert.ok(stats.slowest < 50, `slowest input took ${stats.slowest.toFixed(1)} ms: ${JSON.stringify(stats.slowestInput.slice(0, 200))}`);
+});
+
+const TEMPLATE_VOCAB = ['{{', '}}', '{{-', '-}}', ' ', '.', '.a', '$', '$x', ':=', '=', '|', '(', ')', '"', '`', "'", '\\', 'if', 'else',
+  'end', 'range', 'with', 'define', 'template', 'block', 'break', 'nil', 'true', 'printf', 'len', 'nofunc', '1', '-2', '0x', '1e3',
+  '/*', '*/', ',', '\n', 'ü', 'text'];
+const REGEX_VOCAB = ['a', 'b', '.', '*', '+', '?', '|', '(', ')', '(?:', '(?i)', '(?P<n>', '[', ']', '^', '-', '\\d', '\\.', '\\x41',
+  '\\x{1F600}', '\\Q', '\\E', '{2}', '{1,3}', '{,', '\\pL', '\\p{Greek}', '[:alpha:]', '$', 'ü', '😀'];
+
+test('fuzz: template, regex, path, ip and pattern parsers only fail with their own errors', () => {
+  const r = rng(42);
+  const pick = (vocab: readonly string[], n: number) => Array.from({ length: Math.floor(r() * n) }, () => vocab[Math.floor(r() * vocab.length)]).join('');
+  const expectOnly = (fn: () => unknown, ...errors: (abstract new (...a: never[]) => Error)[]) => {
+    try {
+      fn();
+    } catch (err) {
+      if (!errors.some((E) => err instanceof E)) throw err;
+    }
+  };
+  for (let i = 0; i < 10_000; i++) {
+    const t = pick(TEMPLATE_VOCAB, 12);
+    const res = templateError('line', t);
+    assert.ok(res === undefined || res.startsWith('template: line:'), `${JSON.stringify(t)}: ${res}`);
+    const re = pick(REGEX_VOCAB, 8);
+    if (goRegexError(re) === undefined) labelRegexIsLiteralFilter(re);
+    const s = pick([...REGEX_VOCAB, ...VOCAB], 6);
+    expectOnly(() => parseJsonPath(s), PathError);
+    expectOnly(() => parseLogfmtKey(s), PathError);
+    expectOnly(() => parseIpPattern(s), IpPatternError);
+    expectOnly(() => parsePattern(s), PatternError);
+  }
 });

@@ -15,6 +15,7 @@ export {
 } from './duration.js';
 export { BytesError, formatBytes, parseBytes } from './bytes.js';
 export { formatFixed, formatFloatF, formatFloatG } from './go-format.js';
+export { foldBinary, goPow } from './fold.js';
 export { NumError, parseFloat64, quote as goQuote } from './go-strconv.js';
 export { IpPatternError, ipPatternContains, parseIpAddr, parseIpPattern, type IpAddr, type IpPattern } from './ip.js';
 export { PatternError, parsePattern, type PatternPart } from './pattern.js';

@@ -16,6 +16,13 @@ export function parsePattern(pattern: string): PatternPart[] {
   if (pattern === '') {
     throw new PatternError('parse error at line 1, col 1: syntax error: unexpected $end, expecting IDENTIFIER or LITERAL');
   }
+  const parts = tokenize(pattern);
+  validate(parts);
+  return parts;
+}
+
+/** Literal runs and captures, adjacent literals merged. */
+function tokenize(pattern: string): PatternPart[] {
   const parts: PatternPart[] = [];
   let literal = '';
   for (let i = 0; i < pattern.length;) {
@@ -33,20 +40,23 @@ export function parsePattern(pattern: string): PatternPart[] {
     }
   }
   if (literal !== '') parts.push({ kind: 'literal', text: literal });
-  validate(parts);
   return parts;
+}
+
+function consecutiveError(parts: readonly PatternPart[]): string | undefined {
+  for (let i = 0; i + 1 < parts.length; i++) {
+    const a = parts[i];
+    const b = parts[i + 1];
+    if (a.kind === 'capture' && b.kind === 'capture') return `found consecutive capture '<${a.name}><${b.name}>': invalid expression`;
+  }
+  return undefined;
 }
 
 function validate(parts: readonly PatternPart[]): void {
   const names = parts.filter((p) => p.kind === 'capture' && p.name !== '_').map((p) => (p as { name: string }).name);
   if (names.length === 0) throw new PatternError('at least one capture is required');
-  for (let i = 0; i + 1 < parts.length; i++) {
-    const a = parts[i];
-    const b = parts[i + 1];
-    if (a.kind === 'capture' && b.kind === 'capture') {
-      throw new PatternError(`found consecutive capture '<${a.name}><${b.name}>': invalid expression`);
-    }
-  }
+  const consecutive = consecutiveError(parts);
+  if (consecutive !== undefined) throw new PatternError(consecutive);
   const seen = new Set<string>();
   for (const n of names) {
     if (seen.has(n)) throw new PatternError(`duplicate capture name (${n}): invalid expression`);
@@ -54,8 +64,12 @@ function validate(parts: readonly PatternPart[]): void {
   }
 }
 
-/** The error of a `|> "pattern"` line filter: only adjacent captures are rejected. */
+/** The error of a `|> "pattern"` line filter: adjacent captures, or a named one (only `<_>` is allowed). */
 export function patternLineFilterError(pattern: string): string | undefined {
-  const m = /<([A-Za-z_][A-Za-z0-9_]*)><([A-Za-z_][A-Za-z0-9_]*)>/.exec(pattern);
-  return m ? `found consecutive capture '<${m[1]}><${m[2]}>': invalid expression` : undefined;
+  if (pattern === '') return undefined;
+  const parts = tokenize(pattern);
+  const consecutive = consecutiveError(parts);
+  if (consecutive !== undefined) return consecutive;
+  const named = parts.find((p) => p.kind === 'capture' && p.name !== '_');
+  return named === undefined ? undefined : `named captures are not allowed: found '<${(named as { name: string }).name}>'`;
 }

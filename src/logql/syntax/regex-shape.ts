@@ -61,7 +61,8 @@ export function labelRegexIsLiteralFilter(pattern: string): boolean {
   try {
     return simplifiable(parseGoRegexTree(pattern));
   } catch (err) {
-    if (err instanceof Unsupported) return false;
+    // Anything the model does not cover prints as a regex; printing must not fail.
+    if (err instanceof Unsupported || err instanceof RangeError || err instanceof TypeError) return false;
     throw err;
   }
 }

@@ -37,6 +37,7 @@ test('stage errors use Loki\'s texts', () => {
     ['{a="b"} |= ip("x")', `parse error : stage '|= ip("x")' : ip: invalid pattern: "x"`],
     ['{a="b"} |~ ip("10.0.0.1")', `parse error : stage '|~ ip("10.0.0.1")' : ip: invalid operation`],
     ['{a="b"} |> "<a><b>"', `parse error : stage '|> "<a><b>"' : found consecutive capture '<a><b>': invalid expression`],
+    ['{a="b"} !> "<_> x <name>"', `parse error : stage '!> "<_> x <name>"' : named captures are not allowed: found '<name>'`],
     // Filters are combined across parsers and checked from the last one back.
     ['{a="b"} |~ "(" | json |~ ")"', `parse error : stage '|~ "(" |~ ")"' : error parsing regexp: unexpected ): \`)\``],
     ['{a="b"} |~ "x" or "("', `parse error : stage '|~ "x" or "("' : error parsing regexp: missing closing ): \`(\``],
@@ -47,7 +48,7 @@ test('stage errors use Loki\'s texts', () => {
 test('accepted by both: valid stages, ip() in an or-chain, ip label filters inside and/or', () => {
   for (const q of ['{a="b"} | json foo="a.b[0]", bar="[\\"x\\"]"', '{a="b"} | logfmt foo, bar="baz"', '{a="b"} |= "x" or ip("bad")',
     '{a="b"} | x=ip("bad") or y="1"', '{a="b"} | label_format x="{{ __line__ | trunc 3 }}"', '{a="b"} | line_format "{{ .a | printf \\"%s\\" }}"',
-    '{a="b"} |> "<_> foo <x>"', '{a="b"} | pattern "<ip> - <_> <path>"']) {
+    '{a="b"} |> "<_> foo <_>" !> ""', '{a="b"} | pattern "<ip> - <_> <path>"']) {
     assert.equal(queryError(q), undefined, q);
   }
 });

@@ -1,15 +1,16 @@
-import { Memo, SIMPLE_ESCAPES } from './jsonparser.js';
-
 /**
  * A cursor mirroring github.com/json-iterator/go's Iterator, which Loki uses to walk the
  * outer structure of a JSON push. Only what is needed to reproduce its acceptance and its
  * error texts: token reading, strict skipping of a value, and ReportError's message format
  * (which quotes the bytes around the failure from its 512-byte read buffer).
  */
+import { Memo, SIMPLE_ESCAPES } from './jsonparser.js';
 
 /** jsoniter's Decoder reads the body in 512-byte chunks; error contexts are cut to the chunk. */
 const CHUNK = 512;
 const MAX_DEPTH = 10000;
+/** Free arena bytes wanted before unescaping a string of unknown length into it. */
+const MIN_ARENA_ROOM = 4096;
 
 export class JsonIterError extends Error {}
 
@@ -213,9 +214,12 @@ export class Iterator {
     const b = this.b;
     const n = b.length;
     const memo = this.memo;
-    let out = memo.room(n - contentStart);
+    let out: Buffer | undefined = memo.reserve(Math.min(n - contentStart, MIN_ARENA_ROOM));
     let m = memo.arenaUsed;
-    if (out !== undefined) for (let q = contentStart; q < i; q++) out[m++] = b[q];
+    // Past `cap` the string no longer fits the arena chunk: jsonparser will unescape it itself.
+    const cap = out.length;
+    if (m + (i - contentStart) + 1 > cap) out = undefined;
+    else for (let q = contentStart; q < i; q++) out[m++] = b[q];
     let c = 0x5c;
     for (;;) {
       // At a backslash: one escape.
@@ -224,18 +228,21 @@ export class Iterator {
         const e = b[i + 1];
         const simple = e < 0x80 ? SIMPLE_ESCAPES[e] : 0;
         // \u escapes are left to jsonparser, whose rules for them differ from jsoniter's.
-        if (simple !== 0) out[m++] = simple;
+        if (simple !== 0 && m < cap) out[m++] = simple;
         else out = undefined;
       }
       if (!this.escapedChar()) return;
       i = this.pos;
       if (out !== undefined) {
-        for (; i < n; i++) {
+        const lim = Math.min(n, i + (cap - m));
+        for (; i < lim; i++) {
           c = b[i];
           if (c === 0x22 || c === 0x5c) break;
           out[m++] = c;
         }
-      } else {
+        if (i === lim && lim < n) out = undefined;
+      }
+      if (out === undefined) {
         for (; i < n; i++) {
           c = b[i];
           if (c === 0x22 || c === 0x5c) break;

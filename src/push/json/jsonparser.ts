@@ -2,7 +2,8 @@
  * The primitives of github.com/buger/jsonparser that Loki's JSON push decoder is built on,
  * reproduced over byte ranges of one buffer. Loki's accepted inputs and error texts follow
  * from these lenient scanners (not from a JSON grammar), so they are mirrored closely:
- * e.g. ArrayEach never checks for '[', string values are returned still escaped.
+ * e.g. ArrayEach (written out as loops in v1.ts) never checks for '[', and string values are
+ * returned still escaped.
  * All offsets are absolute indexes into `b`; `end` is exclusive.
  */
 
@@ -40,17 +41,25 @@ export class Memo {
   readonly strings = new Map<number, number>();
   /** Escaped strings already unescaped (by content start), as jsonparser would unescape them. */
   readonly unescaped = new Map<number, Buffer>();
-  /** Unescaped strings of this body are written here, one allocation per body. */
+  /**
+   * Unescaped strings are written to chunks of this arena rather than one buffer each; a line
+   * keeps only its chunk alive.
+   */
   arena: Buffer | undefined;
   arenaUsed = 0;
   constructor(readonly buf: Buffer) {}
 
-  /** Room for up to n bytes (the caller advances arenaUsed), or undefined. */
-  room(n: number): Buffer | undefined {
-    this.arena ??= Buffer.allocUnsafeSlow(this.buf.length);
-    return this.arena.length - this.arenaUsed >= n ? this.arena : undefined;
+  /** The arena chunk, with at least `min` free bytes from arenaUsed on (the caller advances it). */
+  reserve(min: number): Buffer {
+    if (this.arena === undefined || this.arena.length - this.arenaUsed < min) {
+      this.arena = Buffer.allocUnsafeSlow(Math.max(ARENA_CHUNK, min));
+      this.arenaUsed = 0;
+    }
+    return this.arena;
   }
 }
+
+const ARENA_CHUNK = 64 * 1024;
 
 /** The memo in use while decoding one body; decoding is synchronous, see withMemo. */
 let active: Memo | undefined;
@@ -255,9 +264,8 @@ export function unescape(b: Buffer, s: number, e: number): Buffer | undefined {
     const done = memo.unescaped.get(s);
     if (done !== undefined) return done;
   }
-  const arena = memo?.room(e - s);
-  const out = arena ?? Buffer.allocUnsafe(e - s);
-  const first = arena !== undefined ? memo!.arenaUsed : 0;
+  const out = memo !== undefined ? memo.reserve(e - s) : Buffer.allocUnsafe(e - s);
+  const first = memo !== undefined ? memo.arenaUsed : 0;
   // Byte loop rather than Buffer.copy per segment: escaped lines have many short segments.
   let n = first;
   for (let k = s; k < bs; k++) out[n++] = b[k];
@@ -291,7 +299,7 @@ export function unescape(b: Buffer, s: number, e: number): Buffer | undefined {
     n = writeUtf8(out, n, r);
     i += used;
   }
-  if (arena !== undefined) memo!.arenaUsed = n;
+  if (memo !== undefined) memo.arenaUsed = n;
   return out.subarray(first, n);
 }
 

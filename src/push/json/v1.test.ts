@@ -144,3 +144,15 @@ test('arbitrary input never crashes or hangs the decoder', () => {
     { numRuns: 300 },
   );
 });
+
+test('escaped lines decode to the same text as JSON.parse, across arena chunks and read chunks', () => {
+  const text = fc.string({ maxLength: 300, unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '\t', '/', 'é', '😀', '\u0001'), fc.string({ minLength: 1, maxLength: 1 })) });
+  fc.assert(
+    fc.property(fc.array(fc.tuple(text, fc.boolean()), { minLength: 1, maxLength: 40 }), (lines) => {
+      const values = lines.map(([l, big], i) => [String(i), big ? l.repeat(300) : l]);
+      const req = decode({ streams: [{ stream: { a: 'b' }, values }] });
+      assert.deepEqual(req.streams[0].entries.map((e) => e.line.toString('utf8')), values.map((v) => v[1]));
+    }),
+    { numRuns: 150 },
+  );
+});

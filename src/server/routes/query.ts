@@ -1,8 +1,10 @@
 import type { LimitsConfig } from '../../config/types.js';
 import { formatExpr, parseExpr, parseQuery } from '../../logql/syntax/index.js';
-import type { LabelMatcher } from '../../model/matcher.js';
+import { compileLogPipeline } from '../../logql/log/index.js';
+import type { LogSelector } from '../../logql/syntax/index.js';
+import { IDENTITY_PIPELINE } from '../../querier/identity-pipeline.js';
 import { parseRangeParams } from '../../querier/params.js';
-import { splitByMetadata, type Querier } from '../../querier/querier.js';
+import type { Querier } from '../../querier/querier.js';
 import { buildStats, streamsResponseJson } from '../../querier/response.js';
 import { BadRequestError } from '../../util/errors.js';
 import { json, type HttpRequest, type HttpServer } from '../http.js';
@@ -20,11 +22,8 @@ function wantsCategorizedLabels(req: HttpRequest): boolean {
   return s.split(',').some((f) => f.trim() === 'categorize-labels');
 }
 
-/** The matchers of a bare stream selector; other queries arrive with the full LogQL engine. */
-function selectorMatchers(query: string): LabelMatcher[] {
-  const expr = parseQuery(query);
-  if (expr.kind === 'LogSelector' && expr.pipeline.length === 0) return [...expr.matchers];
-  throw new BadRequestError('only stream selector queries are supported by this version');
+function logPipeline(expr: LogSelector) {
+  return expr.pipeline.length === 0 ? IDENTITY_PIPELINE : compileLogPipeline(expr);
 }
 
 /** query_range (log queries) and format_query. */
@@ -40,12 +39,15 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
       if (limits.max_entries_limit_per_query > 0 && p.limit > limits.max_entries_limit_per_query) {
         throw new BadRequestError(`max entries limit per query exceeded, limit > max_entries_limit_per_query (${p.limit} > ${limits.max_entries_limit_per_query})`);
       }
-      const matchers = selectorMatchers(p.query);
-      const res = await querier.logQuery({ tenant, matchers, start: p.start, end: p.end, direction: p.direction, limit: p.limit, signal: req.signal });
+      const expr = parseQuery(p.query);
+      if (expr.kind !== 'LogSelector') throw new BadRequestError('metric queries are not supported by this version');
       const categorize = wantsCategorizedLabels(req);
-      const streams = categorize ? res.streams : splitByMetadata(res.streams);
+      const res = await querier.logQuery({
+        tenant, matchers: expr.matchers, start: p.start, end: p.end, direction: p.direction, limit: p.limit,
+        pipeline: logPipeline(expr), categorize, signal: req.signal,
+      });
       const stats = buildStats({ execTimeSec: (performance.now() - started) / 1000, read: res.stats, entriesReturned: res.entriesReturned });
-      return json(streamsResponseJson(streams, stats, categorize));
+      return json(streamsResponseJson(res.streams, stats, categorize));
     },
   });
   server.add({
