@@ -4,6 +4,7 @@
 // prints MB/s of raw lines, lines/s, server CPU s per GB and MB per CPU-second, and peak RSS.
 //
 //   npm run build && node bench/ingest.mjs --format protobuf --total-bytes 1GB [--streams 1000] [--fsync always]
+//     [--dist DIR] (another build's output dir, default ./dist) [--node-flags trace-gc,max-semi-space-size=32] (server node flags, without dashes)
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +47,8 @@ limits_config:
   max_global_streams_per_user: 0
 `);
 
-const server = spawn(process.execPath, [...(args.prof ? ['--cpu-prof', '--cpu-prof-dir', args.prof] : []), join(ROOT, 'dist/cli/main.js'), `-config.file=${config}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+const nodeFlags = args['node-flags'] ? args['node-flags'].split(',').filter(Boolean).map((f) => `--${f}`) : [];
+const server = spawn(process.execPath, [...nodeFlags, ...(args.prof ? ['--cpu-prof', '--cpu-prof-dir', args.prof] : []), join(resolve(args.dist ?? join(ROOT, 'dist')), 'cli/main.js'), `-config.file=${config}`], { stdio: ['ignore', 'inherit', 'inherit'] });
 const url = `http://127.0.0.1:${port}`;
 try {
   for (let i = 0; ; i++) {

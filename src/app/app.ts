@@ -11,6 +11,9 @@ import { HttpServer } from '../server/http.js';
 import { registerOpsRoutes } from '../server/routes/ops.js';
 import { registerPushRoutes } from '../server/routes/push.js';
 import { registerQueryRoutes } from '../server/routes/query.js';
+import { registerMetadataRoutes } from '../server/routes/metadata.js';
+import { registerTailRoutes } from '../server/routes/tail.js';
+import { TailHub } from '../tail/hub.js';
 import { FilesystemObjectStore } from '../storage/index.js';
 import { IndexStore, indexPeriodsFromSchema } from '../index/index.js';
 import type { LimitsConfig } from '../config/types.js';
@@ -64,6 +67,14 @@ export class App {
       authEnabled: config.auth_enabled,
       multiTenant: config.querier.multi_tenant_queries_enabled,
       limitsFor: deps.limitsFor,
+    });
+    registerMetadataRoutes(this.server, {
+      ingester: this.ingester, index, querier,
+      authEnabled: config.auth_enabled, multiTenant: config.querier.multi_tenant_queries_enabled, limitsFor: deps.limitsFor,
+    });
+    registerTailRoutes(this.server, {
+      hub: TailHub.for(this.ingester), querier,
+      authEnabled: config.auth_enabled, limitsFor: deps.limitsFor, tailMaxDurationMs: config.querier.tail_max_duration,
     });
     this.metrics.buildInfo.set({ version: BUILD_INFO.version, revision: BUILD_INFO.revision, branch: BUILD_INFO.branch, goversion: BUILD_INFO.goVersion, goos: process.platform, goarch: process.arch, tags: '' }, 1);
   }

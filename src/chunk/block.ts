@@ -1,4 +1,5 @@
 import { endianness } from 'node:os';
+import { HI, LO } from '../model/entry.js';
 import type { Label, Labels } from '../model/labels.js';
 import { ByteWriter } from './bytes.js';
 import { EMPTY_BATCH, type EntryBatch } from './batch.js';
@@ -22,18 +23,26 @@ import { CorruptChunkError } from './errors.js';
 
 export const MAX_BLOCK_SPAN = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** Serializes a sorted batch. The caller guarantees ts[count-1] - ts[0] <= MAX_BLOCK_SPAN. */
-export function encodeBlock(b: EntryBatch): Buffer {
+/**
+ * Serializes a sorted batch. The caller guarantees ts[count-1] - ts[0] <= MAX_BLOCK_SPAN.
+ * With `w` (reset here), the result is a view of its buffer, valid until its next use.
+ */
+export function encodeBlock(b: EntryBatch, w: ByteWriter = new ByteWriter(b.lines.length + b.count * 6 + 16)): Buffer {
   const n = b.count;
-  const w = new ByteWriter(b.lines.length + n * 6 + 16);
+  w.reset();
   w.uvarint(n);
   if (n > 0) {
-    const ts = b.ts;
-    let prev = ts[0];
+    // Deltas from int64 halves: exact as doubles (a delta is at most MAX_BLOCK_SPAN), no bigint per entry.
+    const lo = new Uint32Array(b.ts.buffer, b.ts.byteOffset, n * 2);
+    const hi = new Int32Array(b.ts.buffer, b.ts.byteOffset, n * 2);
+    let prevHi = hi[HI];
+    let prevLo = lo[LO];
     for (let i = 0; i < n; i++) {
-      const t = ts[i];
-      w.uvarint(Number(t - prev));
-      prev = t;
+      const h = hi[2 * i + HI];
+      const l = lo[2 * i + LO];
+      w.uvarint((h - prevHi) * TWO_32 + (l - prevLo));
+      prevHi = h;
+      prevLo = l;
     }
   }
   const ls = b.lineStart;
@@ -65,13 +74,18 @@ function encodeMetadata(w: ByteWriter, b: EntryBatch): void {
     return id;
   };
   const pairs = new ByteWriter(b.count * 4 + 16);
+  // Consecutive entries usually share one metadata array (e.g. detected_level): reuse its ids.
+  let prev: Labels | null = null;
+  let ids: number[] = [];
   for (let i = 0; i < b.count; i++) {
     const m = md[i];
-    pairs.uvarint(m.length);
-    for (const l of m) {
-      pairs.uvarint(sym(l.name));
-      pairs.uvarint(sym(l.value));
+    if (m !== prev) {
+      ids = [];
+      for (const l of m) ids.push(sym(l.name), sym(l.value));
+      prev = m;
     }
+    pairs.uvarint(m.length);
+    for (let k = 0; k < ids.length; k++) pairs.uvarint(ids[k]);
   }
   w.u8(1);
   w.uvarint(symbols.size);

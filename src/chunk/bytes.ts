@@ -19,6 +19,11 @@ export class ByteWriter {
     return this.pos;
   }
 
+  /** Starts over, keeping the buffer. */
+  reset(): void {
+    this.pos = 0;
+  }
+
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;

@@ -1,12 +1,17 @@
 import { sliceBatch, lowerBound, type EntryBatch } from './batch.js';
 import type { BlockSource } from './block-source.js';
 import { decodeBlock, encodeBlock, MAX_BLOCK_SPAN } from './block.js';
+import type { ByteWriter } from './bytes.js';
 import { checksum } from './checksum.js';
 import type { BlockToWrite } from './chunk-format.js';
 import type { Codec } from './codec.js';
 import { EntryFilter } from './entry-filter.js';
 
-/** A compressed block held in memory, with an entry filter for duplicate checks until the chunk closes. */
+/**
+ * A compressed block held in memory. Until the chunk closes it may get an entry filter for
+ * duplicate checks: built the first time a check has to decompress the block, since in-order
+ * streams never check cut blocks at all.
+ */
 export class CutBlock implements BlockSource, BlockToWrite {
   readonly minTs: bigint;
   readonly maxTs: bigint;
@@ -17,30 +22,40 @@ export class CutBlock implements BlockSource, BlockToWrite {
   readonly data: Buffer;
   seq: number;
   private readonly codec: Codec;
-  private filter: EntryFilter | null;
+  private filter: EntryFilter | null = null;
+  private filterWanted: boolean;
 
-  constructor(batch: EntryBatch, codec: Codec, seq: number, withFilter: boolean) {
-    const raw = encodeBlock(batch);
+  /** `scratch`, when given, holds the raw block while it is compressed (reused across blocks). */
+  constructor(batch: EntryBatch, codec: Codec, seq: number, withFilter: boolean, scratch?: ByteWriter) {
+    const raw = encodeBlock(batch, scratch);
     this.minTs = batch.ts[0];
     this.maxTs = batch.ts[batch.count - 1];
     this.entries = batch.count;
     this.rawLength = raw.length;
     this.linesSize = batch.lineStart[batch.count];
-    this.data = codec.compress(raw);
+    const data = codec.compress(raw);
+    // A codec that stores the bytes as they are hands back the scratch buffer itself.
+    this.data = scratch !== undefined && data.buffer === raw.buffer ? Buffer.from(data) : data;
     this.crc = checksum(this.data);
     this.seq = seq;
     this.codec = codec;
-    this.filter = withFilter ? EntryFilter.build(batch) : null;
+    this.filterWanted = withFilter;
   }
 
-  /** lh is lineSampleHash of the line. */
+  /** lh is lineSampleHash of the line. True when unsure (no filter yet). */
   mayContain(ts: bigint, lh: number): boolean {
     return ts >= this.minTs && ts <= this.maxTs && (this.filter === null || this.filter.mayContain(ts, lh));
+  }
+
+  /** Builds the entry filter from the block's entries, if the chunk still takes appends. */
+  buildFilter(batch: EntryBatch): void {
+    if (this.filterWanted && this.filter === null) this.filter = EntryFilter.build(batch);
   }
 
   /** The chunk closed: no more duplicate checks, and `seq` becomes the block's final position. */
   seal(position: number): void {
     this.filter = null;
+    this.filterWanted = false;
     this.seq = position;
   }
 

@@ -1,12 +1,20 @@
 import { endianness } from 'node:os';
+import { copyBytes, fromHalves, HI, hiOf, LO, loOf } from '../model/entry.js';
 import type { Labels } from '../model/labels.js';
 import { EMPTY_BATCH, gatherBatch, lowerBound, type EntryBatch } from './batch.js';
+import { BufferPool } from './buffer-pool.js';
 import { DedupeIndex } from './dedupe-index.js';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 const NO_LABELS: Labels = Object.freeze([]) as Labels;
 // Entries with one timestamp scanned by the sorted fast path before switching to the index.
 const SCAN_LIMIT = 8;
+/** First line buffer of a block; it doubles as lines come, so memory follows the data. */
+const INITIAL_LINE_BYTES = 16 * 1024;
+const INITIAL_ENTRIES = 64;
+/** Line buffers of cut heads, reused by new and growing heads. */
+const linesPool = new BufferPool(16 << 20);
+const EMPTY_LINES = Buffer.alloc(0);
 
 /**
  * The open, uncompressed block of a chunk: entries in push order, possibly out of time order.
@@ -15,34 +23,49 @@ const SCAN_LIMIT = 8;
  */
 export class HeadBlock {
   private ts: BigInt64Array;
+  /** 32-bit views of ts (see Halves in model/entry). */
+  private tsLo: Uint32Array;
+  private tsHi: Int32Array;
   private lineStart: Uint32Array;
   private lines: Buffer;
   private md: Labels[] | null = null;
   private n = 0;
   private ordered = true;
-  private min = 0n;
-  private max = 0n;
+  // min and max as int64 halves; bigints are made only when asked for.
+  private minHi = 0;
+  private minLo = 0;
+  private maxHi = 0;
+  private maxLo = 0;
   private metaBytes = 0;
+  private lastMeta: Labels | null = null;
+  private lastMetaBytes = 0;
   private sorted: EntryBatch | null = null;
+  /** The lines buffer a reader got views of: it must not go back to the pool. */
+  private exposed: Buffer | null = null;
   // Built on the first check the sorted fast path cannot answer, then kept up to date.
   private byTs: DedupeIndex | null = null;
 
-  /** Sized for a block of `expectedBytes` so that the common case never reallocates. */
-  constructor(expectedBytes = 64 * 1024) {
-    this.lines = Buffer.allocUnsafe(expectedBytes + 16 * 1024);
-    const entries = Math.max(64, Math.min(8192, expectedBytes >>> 8));
-    this.ts = new BigInt64Array(entries);
-    this.lineStart = new Uint32Array(entries + 1);
+  /** Grows up to a block of `maxBytes` (+ one line) without reallocating more than a few times. */
+  constructor(private readonly maxBytes = 64 * 1024) {
+    this.lines = linesPool.take(Math.min(maxBytes + 1024, INITIAL_LINE_BYTES));
+    this.ts = new BigInt64Array(INITIAL_ENTRIES);
+    this.tsLo = new Uint32Array(this.ts.buffer);
+    this.tsHi = new Int32Array(this.ts.buffer);
+    this.lineStart = new Uint32Array(INITIAL_ENTRIES + 1);
   }
 
   get count(): number {
     return this.n;
   }
   get minTs(): bigint {
-    return this.min;
+    return this.n === 0 ? 0n : fromHalves(this.minHi, this.minLo);
   }
   get maxTs(): bigint {
-    return this.max;
+    return this.n === 0 ? 0n : fromHalves(this.maxHi, this.maxLo);
+  }
+  /** Bytes held (allocated line and column buffers). */
+  get memoryBytes(): number {
+    return this.lines.length + this.ts.byteLength + this.lineStart.byteLength;
   }
   get lineBytes(): number {
     return this.lineStart[this.n];
@@ -53,34 +76,54 @@ export class HeadBlock {
   }
 
   append(ts: bigint, line: Uint8Array, metadata: Labels): void {
+    this.appendFrom(hiOf(ts), loOf(ts), line, 0, line.length, metadata);
+  }
+
+  /** Appends the entry with timestamp halves (hi, lo) and line src[start, end), copying the line. */
+  appendFrom(hi: number, lo: number, src: Uint8Array, start: number, end: number, metadata: Labels): void {
     const i = this.n;
     if (i === this.ts.length) this.growEntries();
     const off = this.lineStart[i];
-    if (off + line.length > this.lines.length) this.growLines(off + line.length);
-    this.lines.set(line, off);
-    this.lineStart[i + 1] = off + line.length;
-    this.ts[i] = ts;
+    const len = end - start;
+    if (off + len > this.lines.length) this.growLines(off + len);
+    if (len > 0) copyBytes(this.lines, off, src, start, end);
+    this.lineStart[i + 1] = off + len;
+    this.tsLo[2 * i + LO] = lo;
+    this.tsHi[2 * i + HI] = hi;
     if (metadata.length > 0 || this.md !== null) {
       if (this.md === null) this.md = new Array<Labels>(i).fill(NO_LABELS);
       this.md.push(metadata);
-      for (const l of metadata) this.metaBytes += l.name.length + l.value.length;
+      if (metadata !== this.lastMeta) {
+        let b = 0;
+        for (const l of metadata) b += l.name.length + l.value.length;
+        this.lastMeta = metadata;
+        this.lastMetaBytes = b;
+      }
+      this.metaBytes += this.lastMetaBytes;
     }
     if (i === 0) {
-      this.min = ts;
-      this.max = ts;
+      this.minHi = this.maxHi = hi;
+      this.minLo = this.maxLo = lo;
     } else {
-      if (ts < this.max) this.ordered = false;
-      else this.max = ts;
-      if (ts < this.min) this.min = ts;
+      if (hi > this.maxHi || (hi === this.maxHi && lo >= this.maxLo)) {
+        this.maxHi = hi;
+        this.maxLo = lo;
+      } else {
+        this.ordered = false;
+      }
+      if (hi < this.minHi || (hi === this.minHi && lo < this.minLo)) {
+        this.minHi = hi;
+        this.minLo = lo;
+      }
     }
     this.n = i + 1;
     this.sorted = null;
-    if (this.byTs !== null) this.byTs.add(ts, i);
+    if (this.byTs !== null) this.byTs.add(this.ts[i], i);
   }
 
   /** Whether an entry with exactly this timestamp and line bytes is in the block. */
   contains(ts: bigint, line: Uint8Array): boolean {
-    if (this.n === 0 || ts < this.min || ts > this.max) return false;
+    if (this.n === 0 || ts < this.minTs || ts > this.maxTs) return false;
     if (this.ordered && this.byTs === null) {
       // Sorted so far: binary search, and usually only a few entries share the timestamp.
       let i = lowerBound(this.ts, ts, 0, this.n);
@@ -93,8 +136,12 @@ export class HeadBlock {
     return this.index().contains(ts, line, (i) => this.lineAt(i));
   }
 
-  /** The entries sorted by time, equal timestamps in push order; cached until the next append. */
-  toBatch(): EntryBatch {
+  /**
+   * The entries sorted by time, equal timestamps in push order; cached until the next append.
+   * `internal`: the caller drops the batch before the block is recycled (a chunk cutting it).
+   */
+  toBatch(internal = false): EntryBatch {
+    if (this.ordered && !internal && this.n > 0) this.exposed = this.lines;
     if (this.sorted !== null) return this.sorted;
     const n = this.n;
     if (n === 0) return EMPTY_BATCH;
@@ -133,6 +180,14 @@ export class HeadBlock {
     return order.sort((a, b) => hi[2 * a + 1] - hi[2 * b + 1] || lo[2 * a] - lo[2 * b] || a - b);
   }
 
+  /** The block was cut: its line buffer may serve another block, unless a reader holds views of it. */
+  recycle(): void {
+    if (this.lines !== this.exposed) linesPool.release(this.lines);
+    this.lines = EMPTY_LINES;
+    this.sorted = null;
+    this.n = 0;
+  }
+
   private lineAt(i: number): Buffer {
     return this.lines.subarray(this.lineStart[i], this.lineStart[i + 1]);
   }
@@ -152,14 +207,21 @@ export class HeadBlock {
     const ls = new Uint32Array(cap + 1);
     ls.set(this.lineStart);
     this.ts = ts;
+    this.tsLo = new Uint32Array(ts.buffer);
+    this.tsHi = new Int32Array(ts.buffer);
     this.lineStart = ls;
   }
 
   private growLines(need: number): void {
-    let size = this.lines.length * 2;
+    // Doubling, but a full block plus a line is all a block normally needs.
+    let size = Math.max(this.lines.length * 2, 1024);
     while (size < need) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.lines.copy(next, 0, 0, this.lineStart[this.n]);
+    const cap = this.maxBytes + 1024;
+    if (size > cap && need <= cap) size = cap;
+    const next = linesPool.take(size);
+    const used = this.lineStart[this.n];
+    if (used > 0) copyBytes(next, 0, this.lines, 0, used);
+    if (this.lines !== this.exposed) linesPool.release(this.lines);
     this.lines = next;
   }
 }

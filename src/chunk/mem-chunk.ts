@@ -1,4 +1,5 @@
 import type { ChunkEncoding } from '../config/types.js';
+import { fromHalves, hiOf, loOf } from '../model/entry.js';
 import { EMPTY_LABELS, type Labels } from '../model/labels.js';
 import { sliceBatchByTime, batchLine, type EntryBatch } from './batch.js';
 import { clusterSources, countSources, mergeCluster, readSources, type BlockSource } from './block-source.js';
@@ -7,6 +8,7 @@ import { getCodec, type Codec } from './codec.js';
 import { CutBlock, splitBySize, splitBySpan } from './cut-block.js';
 import { DedupeIndex } from './dedupe-index.js';
 import { lineSampleHash } from './entry-filter.js';
+import { ByteWriter } from './bytes.js';
 import { ChunkClosedError } from './errors.js';
 import { labelsFingerprint } from './fingerprint.js';
 import { HeadBlock } from './head-block.js';
@@ -24,14 +26,18 @@ export interface MemChunkOptions {
   labels?: Labels;
 }
 
-/** The head as a block source; it is always the latest in push order. */
+/**
+ * The head as a block source; it is always the latest in push order. Its entries are taken
+ * now: a read may come after the head was cut and its buffers reused.
+ */
 function headSource(head: HeadBlock): BlockSource {
+  const batch = head.toBatch();
   return {
     minTs: head.minTs,
     maxTs: head.maxTs,
     entries: head.count,
     seq: Number.MAX_SAFE_INTEGER,
-    read: (from, through) => sliceBatchByTime(head.toBatch(), from, through),
+    read: (from, through) => sliceBatchByTime(batch, from, through),
   };
 }
 
@@ -52,16 +58,17 @@ export class MemChunk {
   private blocks: CutBlock[] = [];
   private seq = 0;
   private n = 0;
-  private min = 0n;
-  private max = 0n;
+  // min and max as int64 halves (see Halves in model/entry); bigints only when asked for.
+  private minHi = 0;
+  private minLo = 0;
+  private maxHi = 0;
+  private maxLo = 0;
   private lineBytes = 0;
   private compressed = 0;
   private rawCut = 0;
   private sealed = false;
   private encoded: Buffer | null = null;
   private fp: bigint | null = null;
-  // Blocks decompressed for duplicate checks, most recent last: late entries cluster in time.
-  private dedupeCache: { block: CutBlock; batch: EntryBatch; index: DedupeIndex }[] = [];
 
   constructor(opts: MemChunkOptions) {
     this.encoding = opts.encoding;
@@ -78,11 +85,22 @@ export class MemChunk {
   }
   /** Earliest timestamp; 0n when empty. */
   get minTs(): bigint {
-    return this.min;
+    return this.n === 0 ? 0n : fromHalves(this.minHi, this.minLo);
   }
   /** Latest timestamp; 0n when empty. */
   get maxTs(): bigint {
-    return this.max;
+    return this.n === 0 ? 0n : fromHalves(this.maxHi, this.maxLo);
+  }
+  /** Latest timestamp's int64 halves (meaningless when empty). */
+  get maxTsHi(): number {
+    return this.maxHi;
+  }
+  get maxTsLo(): number {
+    return this.maxLo;
+  }
+  /** Bytes this chunk holds in memory: compressed blocks, the head block's buffers, the encoded copy. */
+  get memoryBytes(): number {
+    return this.compressed + this.head.memoryBytes + (this.encoded === null ? 0 : this.encoded.length);
   }
   /** Sum of line lengths. */
   get rawBytes(): number {
@@ -111,13 +129,28 @@ export class MemChunk {
    * (structured metadata is not compared, as in Loki). The line is copied.
    */
   append(ts: bigint, line: Uint8Array, metadata: Labels = EMPTY_LABELS): boolean {
+    return this.appendFrom(hiOf(ts), loOf(ts), line, 0, line.length, metadata);
+  }
+
+  /** append() for the timestamp with int64 halves (hi, lo) and the line src[start, end). */
+  appendFrom(hi: number, lo: number, src: Uint8Array, start: number, end: number, metadata: Labels): boolean {
     if (this.sealed) throw new ChunkClosedError();
-    if (this.n > 0 && ts <= this.max && this.isDuplicate(ts, line)) return false;
-    this.head.append(ts, line, metadata);
-    if (this.n === 0 || ts < this.min) this.min = ts;
-    if (this.n === 0 || ts > this.max) this.max = ts;
-    this.n++;
-    this.lineBytes += line.length;
+    const n = this.n;
+    if (n > 0 && (hi < this.maxHi || (hi === this.maxHi && lo <= this.maxLo))) {
+      // At or before the newest entry: the only case that can be a duplicate.
+      if (this.isDuplicate(fromHalves(hi, lo), src.subarray(start, end))) return false;
+    }
+    this.head.appendFrom(hi, lo, src, start, end, metadata);
+    if (n === 0 || hi < this.minHi || (hi === this.minHi && lo < this.minLo)) {
+      this.minHi = hi;
+      this.minLo = lo;
+    }
+    if (n === 0 || hi > this.maxHi || (hi === this.maxHi && lo > this.maxLo)) {
+      this.maxHi = hi;
+      this.maxLo = lo;
+    }
+    this.n = n + 1;
+    this.lineBytes += end - start;
     if (this.head.rawSize >= this.blockSize) this.cutHead();
     return true;
   }
@@ -135,13 +168,15 @@ export class MemChunk {
   /** Compresses the head block now (normally done when it reaches blockSize). */
   cutHead(): void {
     if (this.head.count === 0) return;
-    const batch = this.head.toBatch();
+    const batch = this.head.toBatch(true);
     for (const part of splitBySpan(batch)) this.addBlock(part, !this.sealed);
-    this.head = new HeadBlock(this.blockSize);
+    this.head.recycle();
+    // A sealed chunk takes no more appends: no need for a fresh head's buffers.
+    this.head = this.sealed ? SEALED_HEAD : new HeadBlock(this.blockSize);
   }
 
   private addBlock(batch: EntryBatch, withFilter: boolean): void {
-    const b = new CutBlock(batch, this.codec, this.seq++, withFilter);
+    const b = new CutBlock(batch, this.codec, this.seq++, withFilter, scratch);
     this.blocks.push(b);
     this.compressed += b.data.length;
     this.rawCut += b.rawLength;
@@ -152,7 +187,7 @@ export class MemChunk {
     if (this.sealed) return;
     this.sealed = true;
     this.cutHead();
-    this.dedupeCache = [];
+    forgetDedupe(this.blocks);
     const clusters = clusterSources(this.blocks);
     if (clusters.every((c) => c.length === 1)) {
       this.blocks = clusters.map((c) => c[0]);
@@ -175,12 +210,17 @@ export class MemChunk {
     this.blocks.forEach((b, i) => b.seal(i));
   }
 
-  /** The serialized chunk (closes the chunk first). */
+  /** The serialized chunk (closes the chunk first). Kept until releaseEncoded(). */
   encode(): Buffer {
     if (this.encoded !== null) return this.encoded;
     this.close();
     this.encoded = encodeChunk({ encoding: this.encoding, fingerprint: this.fingerprint, labels: this.labels, blocks: this.blocks });
     return this.encoded;
+  }
+
+  /** Drops the serialized copy once it is stored (encode() would make it again, identical). */
+  releaseEncoded(): void {
+    this.encoded = null;
   }
 
   /** Entries with from <= ts < through in ascending time, decompressing only overlapping blocks. */
@@ -217,30 +257,49 @@ export class MemChunk {
       if (ts < b.minTs || ts > b.maxTs) continue;
       if (lh < 0) lh = lineSampleHash(line);
       if (!b.mayContain(ts, lh)) continue;
-      const d = this.decodedForDedupe(b);
+      const d = decodedForDedupe(b);
       if (d.index.contains(ts, line, (i) => batchLine(d.batch, i))) return true;
     }
     return false;
   }
-
-  private decodedForDedupe(b: CutBlock): { batch: EntryBatch; index: DedupeIndex } {
-    const cache = this.dedupeCache;
-    const at = cache.findIndex((c) => c.block === b);
-    if (at >= 0) {
-      const [hit] = cache.splice(at, 1);
-      cache.push(hit);
-      return hit;
-    }
-    const batch = b.read(MIN_TS, MAX_TS);
-    const index = new DedupeIndex();
-    for (let i = 0; i < batch.count; i++) index.add(batch.ts[i], i);
-    const entry = { block: b, batch, index };
-    cache.push(entry);
-    if (cache.length > DEDUPE_CACHE_BLOCKS) cache.shift();
-    return entry;
-  }
 }
 
-const DEDUPE_CACHE_BLOCKS = 4;
+/** The head of every sealed chunk: empty for good. */
+const SEALED_HEAD = new HeadBlock(0);
+
+/** Raw block bytes are built here before compression: one buffer for all chunks, not one per cut. */
+const scratch = new ByteWriter(DEFAULT_BLOCK_SIZE + 64 * 1024);
+
+interface Decoded { block: CutBlock; batch: EntryBatch; index: DedupeIndex }
+
+/**
+ * Blocks decompressed for duplicate checks, most recent last: late entries cluster in time.
+ * Shared by all chunks so the memory it holds stays bounded whatever the number of streams.
+ */
+const dedupeCache: Decoded[] = [];
+const DEDUPE_CACHE_BLOCKS = 16;
+
+function decodedForDedupe(b: CutBlock): Decoded {
+  const at = dedupeCache.findIndex((c) => c.block === b);
+  if (at >= 0) {
+    const [hit] = dedupeCache.splice(at, 1);
+    dedupeCache.push(hit);
+    return hit;
+  }
+  const batch = b.read(MIN_TS, MAX_TS);
+  // The block's entry filter is built on this first need, from the entries decoded anyway.
+  b.buildFilter(batch);
+  const index = new DedupeIndex();
+  for (let i = 0; i < batch.count; i++) index.add(batch.ts[i], i);
+  const entry = { block: b, batch, index };
+  dedupeCache.push(entry);
+  if (dedupeCache.length > DEDUPE_CACHE_BLOCKS) dedupeCache.shift();
+  return entry;
+}
+
+/** Drops the cached decodes of a closed chunk's blocks. */
+function forgetDedupe(blocks: readonly CutBlock[]): void {
+  for (let i = dedupeCache.length - 1; i >= 0; i--) if (blocks.includes(dedupeCache[i].block)) dedupeCache.splice(i, 1);
+}
 
 const EMPTY = Buffer.alloc(0);

@@ -71,6 +71,8 @@ export interface IngesterConfig {
   chunk_target_size: number;
   chunk_encoding: ChunkEncoding;
   chunk_retain_period: number;
+  /** Skald: bytes of in-memory chunks that trigger flushing the largest; 0 = off. */
+  memory_flush_threshold: number;
   max_chunk_age: number;
   flush_check_period: number;
   flush_op_timeout: number;

@@ -1,14 +1,14 @@
 import type { MemChunk } from '../chunk/index.js';
 import type { IngesterConfig, LimitsConfig } from '../config/types.js';
-import type { Entry, StreamEntries } from '../model/entry.js';
+import { linesBytes, type EntryColumns, type StreamEntries } from '../model/entry.js';
 import { labelsToString } from '../model/labels.js';
 import type { LabelMatcher } from '../model/matcher.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { errorMessage } from '../util/errors.js';
 import { goTimeString } from '../util/gotime.js';
 import type { Logger } from '../util/logger.js';
-import { Wal, type WalRecord } from './wal/index.js';
-import type { Stream, StreamSettings, FlushReason } from './stream.js';
+import { Wal, type WalAppendRecord, type WalRecord } from './wal/index.js';
+import type { FailedEntry, Stream, StreamSettings, FlushReason } from './stream.js';
 import { TenantStreams } from './tenant.js';
 
 export type LimitsFor = (tenant: string) => LimitsConfig;
@@ -35,6 +35,9 @@ export interface IngesterPushResult {
   readonly appendedBytes: number;
 }
 
+/** periodic: the flush loop; forced: /flush and shutdown; memory: memory_flush_threshold passed. */
+export type SweepMode = 'periodic' | 'forced' | 'memory';
+
 /** Max entry errors quoted per stream in a push response (Loki's max_returned_stream_errors). */
 const MAX_RETURNED_ERRORS = 10;
 
@@ -50,6 +53,9 @@ export class Ingester {
   private checkpointTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private checkpointing: Promise<void> | undefined;
+  private memoryFlush: Promise<void> | undefined;
+  /** Bytes of chunks in memory: kept up to date by pushes, measured again by each sweep. */
+  private memoryBytes = 0;
   private stopped = false;
   ready = false;
 
@@ -88,7 +94,7 @@ export class Ingester {
       const wal = this.wal;
       this.metrics.walSource = () => wal.metrics;
     }
-    this.flushTimer = setInterval(() => void this.flushSweep(false), Math.max(100, this.cfg.flush_check_period));
+    this.flushTimer = setInterval(() => void this.flushSweep('periodic'), Math.max(100, this.cfg.flush_check_period));
     this.flushTimer.unref();
     if (this.wal) {
       this.checkpointTimer = setInterval(() => void this.checkpoint(), Math.max(1000, this.cfg.wal.checkpoint_duration));
@@ -111,13 +117,14 @@ export class Ingester {
   /**
    * Appends the streams of one validated push. Entries go to memory, then to the WAL; the promise
    * resolves once the WAL holds them (durable per the fsync policy), so the caller may acknowledge.
+   * The entry columns are the caller's: appending compacts them in place.
    */
   async push(tenant: string, streams: readonly StreamEntries[]): Promise<IngesterPushResult> {
     const limits = this.limits(tenant);
     const settings = this.streamSettings(limits);
     const nowMs = Date.now();
     const inst = this.tenantStreams(tenant);
-    const records: WalRecord[] = [];
+    const records: WalAppendRecord[] = [];
     const errors: string[] = [];
     let limited = false;
     let appendedLines = 0;
@@ -129,7 +136,7 @@ export class Ingester {
         const max = this.maxStreams(limits);
         if (max > 0 && inst.size >= max) {
           limited = true;
-          this.discard('stream_limit', tenant, s.entries);
+          this.discard('stream_limit', tenant, s.entries.count, linesBytes(s.entries));
           errors.push(`Maximum active stream limit exceeded when trying to create stream ${s.key}, reduce the number of active streams (reduce labels or reduce label values), or contact your Loki administrator to see if the limit can be increased, user: '${tenant}'`);
           continue;
         }
@@ -140,23 +147,47 @@ export class Ingester {
       } else {
         stream.updateSettings(settings);
       }
+      const total = s.entries.count;
+      const before = stream.memoryBytes;
       const res = stream.push(s.entries, nowMs);
-      if (res.appended.length > 0) {
-        records.push({ type: 'entries', tenant, streamId: stream.id, entries: res.appended });
-        appendedLines += res.appended.length;
+      this.memoryBytes += stream.memoryBytes - before;
+      if (res.appended.count > 0) {
+        records.push({ type: 'columns', tenant, streamId: stream.id, entries: res.appended });
+        appendedLines += res.appended.count;
         appendedBytes += res.appendedBytes;
       }
       if (res.failed.length > 0) {
         if (res.rateLimited) limited = true;
         const reason = res.rateLimited ? 'per_stream_rate_limit' : 'too_far_behind';
-        this.discard(reason, tenant, res.failed.map((f) => f.entry));
-        errors.push(formatStreamErrors(tenant, s.key, res.failed, s.entries.length));
+        let bytes = 0;
+        for (const f of res.failed) bytes += f.bytes;
+        this.discard(reason, tenant, res.failed.length, bytes);
+        errors.push(formatStreamErrors(tenant, s.key, res.failed, total));
       }
     }
+    const backpressure = this.checkMemory();
     if (this.wal && records.length > 0) {
       await this.wal.append(records);
     }
+    if (backpressure !== undefined) await backpressure;
     return { errors, status: limited ? 429 : 400, appendedLines, appendedBytes };
+  }
+
+  /**
+   * Starts a memory flush when the chunks in memory pass memory_flush_threshold. Returns the
+   * running flush when they are past twice that: the push waits for it, so ingestion cannot
+   * outrun flushing without bound.
+   */
+  private checkMemory(): Promise<void> | undefined {
+    const threshold = this.cfg.memory_flush_threshold;
+    if (!(threshold > 0) || this.memoryBytes <= threshold || this.stopped) return undefined;
+    if (this.memoryFlush === undefined) {
+      const p = this.flushSweep('memory').catch(() => undefined).finally(() => {
+        if (this.memoryFlush === p) this.memoryFlush = undefined;
+      });
+      this.memoryFlush = p;
+    }
+    return this.memoryBytes > 2 * threshold ? this.memoryFlush : undefined;
   }
 
   /** Streams of a tenant matching the selector (for queries). */
@@ -174,18 +205,22 @@ export class Ingester {
 
   /** Closes every head chunk and flushes all unflushed chunks (the /flush endpoint and shutdown). */
   async flushAll(): Promise<void> {
-    await this.flushSweep(true);
+    await this.flushSweep('forced');
   }
 
-  /** One pass of the flush loop: cut idle/old heads, flush closed chunks, drop retained ones, checkpoint. */
-  flushSweep(force: boolean): Promise<void> {
-    // Sweeps never overlap; a forced sweep waits for the running one, then runs.
+  /**
+   * One pass of the flush loop: cut idle/old heads (all heads when forced, the largest when
+   * memory is short), flush closed chunks, drop retained ones, checkpoint.
+   */
+  flushSweep(mode: SweepMode | boolean): Promise<void> {
+    const m: SweepMode = mode === true ? 'forced' : mode === false ? 'periodic' : mode;
+    // Sweeps never overlap; a forced or memory sweep waits for the running one, then runs.
     const run = async (): Promise<void> => {
       const prev = this.flushing;
       if (prev) await prev.catch(() => undefined);
-      await this.doFlushSweep(force);
+      await this.doFlushSweep(m);
     };
-    if (this.flushing && !force) return this.flushing;
+    if (this.flushing && m === 'periodic') return this.flushing;
     const p = run().finally(() => {
       if (this.flushing === p) this.flushing = undefined;
     });
@@ -193,10 +228,12 @@ export class Ingester {
     return p;
   }
 
-  private async doFlushSweep(force: boolean): Promise<void> {
+  private async doFlushSweep(mode: SweepMode): Promise<void> {
+    const force = mode === 'forced';
     const nowMs = Date.now();
     const items: FlushItem[] = [];
     let memChunks = 0;
+    if (mode === 'memory') this.closeLargest(nowMs);
     for (const inst of this.tenants.values()) {
       for (const stream of inst.streams.values()) {
         const head = stream.head;
@@ -225,14 +262,51 @@ export class Ingester {
       for (const it of items) {
         const c = it.stream.closed.find((x) => x.chunk === it.chunk);
         if (c) { c.flushed = true; c.flushedAtMs = flushedAt; }
+        it.chunk.releaseEncoded();
         this.metrics.ingesterChunksFlushed.inc({ reason: it.reason });
         this.metrics.ingesterChunkEntries.observe(it.chunk.entryCount);
       }
       this.metrics.ingesterFlushQueueLength.set(0);
     }
     this.dropRetained(Date.now());
+    this.memoryBytes = this.measureMemory();
+    // A memory flush leaves the WAL to the periodic checkpoint: checkpointing re-reads all of memory.
+    if (mode === 'memory') return;
     if (items.length > 0 && this.wal && !this.stopped) await this.checkpoint();
     else if (items.length > 0 && this.wal && force) await this.checkpoint();
+  }
+
+  /** Bytes of all chunks in memory. */
+  private measureMemory(): number {
+    let n = 0;
+    for (const inst of this.tenants.values()) for (const stream of inst.streams.values()) n += stream.memoryBytes;
+    return n;
+  }
+
+  /**
+   * Closes the heads of the streams holding the most unflushed chunk bytes until what is left
+   * is under 3/4 of memory_flush_threshold; the sweep then flushes them.
+   */
+  private closeLargest(nowMs: number): void {
+    const threshold = this.cfg.memory_flush_threshold;
+    const total = this.measureMemory();
+    this.memoryBytes = total;
+    if (!(threshold > 0) || total <= threshold) return;
+    const cands: { stream: Stream; bytes: number }[] = [];
+    for (const inst of this.tenants.values()) {
+      for (const stream of inst.streams.values()) {
+        const bytes = stream.unflushedBytes;
+        if (bytes > 0) cands.push({ stream, bytes });
+      }
+    }
+    cands.sort((a, b) => b.bytes - a.bytes);
+    let left = total;
+    const target = threshold * 0.75;
+    for (const c of cands) {
+      if (left <= target) break;
+      c.stream.closeHead('memory', nowMs);
+      left -= c.bytes;
+    }
   }
 
   private dropRetained(nowMs: number): void {
@@ -264,15 +338,16 @@ export class Ingester {
             const chunks = stream.unflushedChunks();
             for (const chunk of chunks) {
               for (const batch of chunk.batches(chunk.minTs, chunk.maxTs + 1n)) {
-                const entries: Entry[] = new Array(batch.count);
-                for (let i = 0; i < batch.count; i++) {
-                  entries[i] = {
-                    ts: batch.ts[i],
-                    line: Buffer.from(batch.lines.subarray(batch.lineStart[i], batch.lineStart[i + 1])),
-                    metadata: batch.metadata ? batch.metadata[i] : [],
-                  };
-                }
-                await emit({ type: 'entries', tenant: inst.tenant, streamId: stream.id, entries });
+                // The batch's columns go to the frame as they are (encoded before emit returns).
+                const entries: EntryColumns = {
+                  count: batch.count,
+                  ts: batch.ts,
+                  buf: batch.lines,
+                  lineStart: batch.lineStart.subarray(0, batch.count),
+                  lineEnd: batch.lineStart.subarray(1, batch.count + 1),
+                  metadata: batch.metadata,
+                };
+                await emit({ type: 'columns', tenant: inst.tenant, streamId: stream.id, entries });
               }
             }
           }
@@ -341,18 +416,16 @@ export class Ingester {
     return Math.max(local, global);
   }
 
-  private discard(reason: string, tenant: string, entries: readonly Entry[]): void {
-    let bytes = 0;
-    for (const e of entries) bytes += e.line.length;
-    this.metrics.discardedSamples.inc({ reason, tenant }, entries.length);
+  private discard(reason: string, tenant: string, lines: number, bytes: number): void {
+    this.metrics.discardedSamples.inc({ reason, tenant }, lines);
     this.metrics.discardedBytes.inc({ reason, tenant }, bytes);
   }
 }
 
-function formatStreamErrors(tenant: string, key: string, failed: readonly { entry: Entry; message: string }[], total: number): string {
+function formatStreamErrors(tenant: string, key: string, failed: readonly FailedEntry[], total: number): string {
   let buf = '';
   for (const f of failed.slice(0, MAX_RETURNED_ERRORS)) {
-    buf += `entry with timestamp ${goTimeString(f.entry.ts)} ignored, reason: '${f.message}',\n`;
+    buf += `entry with timestamp ${goTimeString(f.ts)} ignored, reason: '${f.message}',\n`;
   }
   return buf + `user '${tenant}', total ignored: ${failed.length} out of ${total} for stream: ${key}`;
 }

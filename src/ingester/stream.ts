@@ -1,7 +1,7 @@
 import { MemChunk } from '../chunk/index.js';
 import type { ChunkEncoding } from '../config/types.js';
-import type { Entry } from '../model/entry.js';
-import type { Labels } from '../model/labels.js';
+import { columnsOf, fromHalves, halvesOf, HI, hiOf, LO, loOf, type Entry, type EntryColumns } from '../model/entry.js';
+import { EMPTY_LABELS, type Labels } from '../model/labels.js';
 import type { Nanos } from '../model/time.js';
 import { goRFC3339 } from '../util/gotime.js';
 import { TokenBucket } from '../util/token-bucket.js';
@@ -17,7 +17,7 @@ export interface StreamSettings {
   perStreamRateBurst: number;
 }
 
-export type FlushReason = 'full' | 'idle' | 'max_age' | 'forced' | 'synced';
+export type FlushReason = 'full' | 'idle' | 'max_age' | 'forced' | 'synced' | 'memory';
 
 /** A chunk that no longer takes entries: waiting to be flushed, or flushed and retained for queries. */
 export interface ClosedChunk {
@@ -28,12 +28,15 @@ export interface ClosedChunk {
 }
 
 export interface FailedEntry {
-  readonly entry: Entry;
+  readonly ts: Nanos;
+  /** Line bytes. */
+  readonly bytes: number;
   readonly message: string;
 }
 
 export interface StreamPushResult {
-  readonly appended: Entry[];
+  /** The entries appended (not refused, not duplicates), as columns in push order. */
+  readonly appended: EntryColumns;
   readonly failed: FailedEntry[];
   readonly rateLimited: boolean;
   readonly appendedBytes: number;
@@ -47,8 +50,12 @@ export class Stream {
   headCreatedMs: number;
   lastAppendMs: number;
   readonly closed: ClosedChunk[] = [];
-  private highestTs: Nanos = MIN_TS;
-  private lastTs: Nanos = MIN_TS;
+  // Newest and last appended timestamps as int64 halves (see Halves in model/entry).
+  private any = false;
+  private highestHi = 0;
+  private highestLo = 0;
+  private lastHi = 0;
+  private lastLo = 0;
   private readonly rate: TokenBucket;
 
   constructor(
@@ -66,52 +73,102 @@ export class Stream {
   }
 
   updateSettings(settings: StreamSettings): void {
+    if (settings === this.settings) return;
     this.settings = settings;
     this.rate.setLimits(settings.perStreamRateLimit, settings.perStreamRateBurst);
   }
 
-  /** Appends validated entries: out-of-order window, per-stream rate limit, exact duplicates. */
-  push(entries: readonly Entry[], nowMs = Date.now()): StreamPushResult {
-    const appended: Entry[] = [];
+  private get highestTs(): Nanos {
+    return this.any ? fromHalves(this.highestHi, this.highestLo) : MIN_TS;
+  }
+
+  /**
+   * Appends validated entries: per-stream rate limit, out-of-order window, exact duplicates.
+   * The columns belong to the caller's request: the appended entries are compacted to their
+   * front, in place, and returned as `appended`. Entry objects are accepted too (copied to columns).
+   */
+  push(entries: EntryColumns | readonly Entry[], nowMs = Date.now()): StreamPushResult {
+    const cols = isEntryArray(entries) ? columnsOf(entries) : entries;
+    const n = cols.count;
+    const { lo, hi } = halvesOf(cols.ts);
+    const ls = cols.lineStart as Uint32Array;
+    const le = cols.lineEnd as Uint32Array;
+    const md = cols.metadata as Labels[] | null;
+    const buf = cols.buf;
     const failed: FailedEntry[] = [];
-    let rateLimited = false;
+    // The bucket is asked once for the whole push; only when it refuses is it asked entry by entry.
+    let total = 0;
+    for (let i = 0; i < n; i++) total += le[i] - ls[i];
+    let limitAt = n;
+    if (!this.rate.allow(total, nowMs)) {
+      limitAt = 0;
+      while (limitAt < n && this.rate.allow(le[limitAt] - ls[limitAt], nowMs)) limitAt++;
+    }
+    const unordered = this.settings.unorderedWrites;
+    let w = 0;
     let appendedBytes = 0;
-    const window = BigInt(Math.floor(this.settings.maxChunkAgeMs / 2)) * 1_000_000n;
-    for (const entry of entries) {
-      if (rateLimited || !this.rate.allow(entry.line.length, nowMs)) {
-        rateLimited = true;
-        failed.push({ entry, message: this.rateLimitMessage(entries) });
+    for (let i = 0; i < n; i++) {
+      const h = hi[2 * i + HI];
+      const l = lo[2 * i + LO];
+      const len = le[i] - ls[i];
+      if (i >= limitAt) {
+        failed.push({ ts: cols.ts[i], bytes: len, message: this.rateLimitMessage(total) });
         continue;
       }
-      if (this.highestTs !== MIN_TS) {
-        if (!this.settings.unorderedWrites && entry.ts < this.lastTs) {
-          failed.push({ entry, message: 'entry out of order' });
+      if (this.any) {
+        if (!unordered && (h < this.lastHi || (h === this.lastHi && l < this.lastLo))) {
+          failed.push({ ts: cols.ts[i], bytes: len, message: 'entry out of order' });
           continue;
         }
-        const cutoff = this.highestTs - window;
-        if (this.settings.unorderedWrites && entry.ts < cutoff) {
-          failed.push({
-            entry,
-            message: `entry too far behind, entry timestamp is: ${goRFC3339(entry.ts)}, oldest acceptable timestamp is: ${goRFC3339(cutoff)}`,
-          });
-          continue;
+        if (unordered && (h < this.highestHi || (h === this.highestHi && l < this.highestLo))) {
+          // Behind the newest entry: within the out-of-order window?
+          const ts = cols.ts[i];
+          const cutoff = this.highestTs - BigInt(Math.floor(this.settings.maxChunkAgeMs / 2)) * 1_000_000n;
+          if (ts < cutoff) {
+            failed.push({
+              ts, bytes: len,
+              message: `entry too far behind, entry timestamp is: ${goRFC3339(ts)}, oldest acceptable timestamp is: ${goRFC3339(cutoff)}`,
+            });
+            continue;
+          }
         }
       }
-      if (this.append(entry, nowMs)) {
-        appended.push(entry);
-        appendedBytes += entry.line.length;
+      const meta = md === null ? EMPTY_LABELS : md[i];
+      if (!this.appendFrom(h, l, buf, ls[i], le[i], meta, nowMs)) continue;
+      if (w !== i) {
+        lo[2 * w + LO] = l;
+        hi[2 * w + HI] = h;
+        ls[w] = ls[i];
+        le[w] = le[i];
+        if (md !== null) md[w] = meta;
       }
+      w++;
+      appendedBytes += len;
     }
-    return { appended, failed, rateLimited, appendedBytes };
+    const appended = w === n ? cols : {
+      count: w, ts: cols.ts.subarray(0, w), buf, lineStart: ls.subarray(0, w), lineEnd: le.subarray(0, w), metadata: md === null ? null : md.slice(0, w),
+    };
+    return { appended, failed, rateLimited: limitAt < n, appendedBytes };
   }
 
   /** Appends without limits (WAL replay). Returns false for an exact duplicate. */
   append(entry: Entry, nowMs = Date.now()): boolean {
-    if (entry.ts <= this.highestTs && this.isDuplicateInClosed(entry)) return false;
+    return this.appendFrom(hiOf(entry.ts), loOf(entry.ts), entry.line, 0, entry.line.length, entry.metadata, nowMs);
+  }
+
+  /** append() of the entry with timestamp halves (hi, lo) and line src[start, end). */
+  private appendFrom(h: number, l: number, src: Buffer, start: number, end: number, metadata: Labels, nowMs: number): boolean {
+    const notNewer = this.any && (h < this.highestHi || (h === this.highestHi && l <= this.highestLo));
+    if (notNewer && this.closed.length > 0 && this.isDuplicateInClosed(fromHalves(h, l), src.subarray(start, end))) return false;
     if (this.head.isFull()) this.closeHead('full', nowMs);
-    if (!this.head.append(entry.ts, entry.line, entry.metadata)) return false;
-    if (entry.ts > this.highestTs) this.highestTs = entry.ts;
-    this.lastTs = entry.ts;
+    if (!this.head.appendFrom(h, l, src, start, end, metadata)) return false;
+    if (!this.any || !notNewer) {
+      this.highestHi = h;
+      this.highestLo = l;
+    }
+    this.any = true;
+    this.lastHi = h;
+    this.lastLo = l;
     this.lastAppendMs = nowMs;
     return true;
   }
@@ -154,30 +211,46 @@ export class Stream {
     return this.closed.length + (this.head.entryCount > 0 ? 1 : 0);
   }
 
-  private isDuplicateInClosed(entry: Entry): boolean {
+  private isDuplicateInClosed(ts: Nanos, line: Buffer): boolean {
     for (const c of this.closed) {
       const chunk = c.chunk;
-      if (entry.ts < chunk.minTs || entry.ts > chunk.maxTs) continue;
-      for (const batch of chunk.batches(entry.ts, entry.ts + 1n)) {
+      if (ts < chunk.minTs || ts > chunk.maxTs) continue;
+      for (const batch of chunk.batches(ts, ts + 1n)) {
         for (let i = 0; i < batch.count; i++) {
-          if (batch.ts[i] !== entry.ts) continue;
+          if (batch.ts[i] !== ts) continue;
           const len = batch.lineStart[i + 1] - batch.lineStart[i];
-          if (len === entry.line.length && batch.lines.compare(entry.line, 0, len, batch.lineStart[i], batch.lineStart[i + 1]) === 0) return true;
+          if (len === line.length && batch.lines.compare(line, 0, len, batch.lineStart[i], batch.lineStart[i + 1]) === 0) return true;
         }
       }
     }
     return false;
   }
 
+  /** Bytes held by this stream's chunks (compressed blocks, head buffers, encoded copies). */
+  get memoryBytes(): number {
+    let n = this.head.memoryBytes;
+    for (const c of this.closed) n += c.chunk.memoryBytes;
+    return n;
+  }
+
+  /** Bytes of chunks that a flush would free: the head and the closed chunks not yet flushed. */
+  get unflushedBytes(): number {
+    let n = this.head.memoryBytes;
+    for (const c of this.closed) if (!c.flushed) n += c.chunk.memoryBytes;
+    return n;
+  }
+
   private newChunk(): MemChunk {
     return new MemChunk({ encoding: this.settings.encoding, blockSize: this.settings.blockSize, targetSize: this.settings.targetSize, labels: this.labels });
   }
 
-  private rateLimitMessage(entries: readonly Entry[]): string {
-    let total = 0;
-    for (const e of entries) total += e.line.length;
+  private rateLimitMessage(total: number): string {
     return `Per stream rate limit exceeded (limit: ${humanBytes(this.settings.perStreamRateLimit)}/sec) while attempting to ingest for stream '${this.key}' totaling ${humanBytes(total)}, consider splitting a stream via additional labels or contact your Loki administrator to see if the limit can be increased`;
   }
+}
+
+function isEntryArray(e: EntryColumns | readonly Entry[]): e is readonly Entry[] {
+  return Array.isArray(e);
 }
 
 function overlaps(chunk: MemChunk, from: Nanos, through: Nanos): boolean {

@@ -5,6 +5,7 @@ import snappy from 'snappy';
 import { decodePushRequest } from './decode.js';
 import { encodePushProto, encodePushSnappy } from './proto-fixture.js';
 import type { DecodeOptions, PushRequest } from './types.js';
+import { pushEntriesOf } from './columns.js';
 
 const MiB = 1 << 20;
 const JSON_TYPE = 'application/json';
@@ -26,7 +27,7 @@ async function failure(body: Buffer | string, o: DecodeOptions): Promise<[number
 const jsonBody = JSON.stringify({ streams: [{ stream: { app: 'api' }, values: [['1700000000000000000', 'api error', { trace_id: 'abc' }]] }] });
 
 function summary(req: PushRequest): unknown {
-  return req.streams.map((s) => ({ labels: s.labels, entries: s.entries.map((e) => [e.ts, e.line.toString(), e.metadata]) }));
+  return req.streams.map((s) => ({ labels: s.labels, entries: pushEntriesOf(s.entries).map((e) => [e.ts, e.line.toString(), e.metadata]) }));
 }
 
 const expected = [{ labels: '{app="api"}', entries: [[1700000000000000000n, 'api error', [{ name: 'trace_id', value: 'abc' }]]] }];

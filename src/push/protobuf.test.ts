@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { BadRequestError } from '../util/errors.js';
 import { decodePushProto } from './protobuf.js';
 import { encodePushProto } from './proto-fixture.js';
+import { pushEntriesOf } from './columns.js';
 
 function decodeError(bytes: number[] | Buffer): string {
   try {
@@ -32,23 +33,23 @@ test('decodes streams, entries, timestamps, lines and structured metadata in ord
   assert.equal(req.streams.length, 2);
   const [s1, s2] = req.streams;
   assert.equal(s1.labels, '{app="api", env="prod"}');
-  assert.deepEqual(s1.entries.map((e) => [e.ts, e.line.toString()]), [[1700000000000000005n, 'first'], [1700000001000000000n, 'second']]);
-  assert.deepEqual(s1.entries[0].metadata, [{ name: 'trace_id', value: 'abc' }, { name: 'a', value: '1' }]);
-  assert.deepEqual(s1.entries[1].metadata, []);
-  assert.equal(s2.entries[0].ts, 999999999n);
-  assert.deepEqual([...s2.entries[0].line], [0xff, 0x00, 0x80]);
+  assert.deepEqual(pushEntriesOf(s1.entries).map((e) => [e.ts, e.line.toString()]), [[1700000000000000005n, 'first'], [1700000001000000000n, 'second']]);
+  assert.deepEqual(pushEntriesOf(s1.entries)[0].metadata, [{ name: 'trace_id', value: 'abc' }, { name: 'a', value: '1' }]);
+  assert.deepEqual(pushEntriesOf(s1.entries)[1].metadata, []);
+  assert.equal(pushEntriesOf(s2.entries)[0].ts, 999999999n);
+  assert.deepEqual([...pushEntriesOf(s2.entries)[0].line], [0xff, 0x00, 0x80]);
 });
 
 test('lines are subarrays of the body (no copy)', () => {
   const body = encodePushProto([{ labels: '{a="b"}', entries: [{ timestamp: { seconds: 1, nanos: 0 }, line: 'hello world' }] }]);
-  const line = decodePushProto(body).streams[0].entries[0].line;
+  const line = pushEntriesOf(decodePushProto(body).streams[0].entries)[0].line;
   assert.equal(line.buffer, body.buffer);
   assert.equal(body.indexOf('hello world'), line.byteOffset - body.byteOffset);
 });
 
 test('an entry without timestamp gets Go\'s zero time; empty bodies decode to no streams', () => {
   const req = decodePushProto(encodePushProto([{ labels: '', entries: [{ line: 'x' }] }]));
-  assert.equal(req.streams[0].entries[0].ts, -62135596800n * 1_000_000_000n);
+  assert.equal(pushEntriesOf(req.streams[0].entries)[0].ts, -62135596800n * 1_000_000_000n);
   assert.deepEqual(decodePushProto(Buffer.alloc(0)), { streams: [] });
 });
 
@@ -61,7 +62,7 @@ test('timestamps are validated like gogo StdTimeUnmarshal', () => {
   assert.equal(decodeError(enc(253402300800, 0)), 'timestamp: &types.Timestamp{Seconds: 253402300800,\nNanos: 0,\n} after 10000-01-01');
   assert.equal(decodeError(enc('9223372036854775807', 0)), 'timestamp: &types.Timestamp{Seconds: 9223372036854775807,\nNanos: 0,\n} after 10000-01-01');
   assert.equal(decodeError(enc('-9223372036854775808', 0)), 'timestamp: &types.Timestamp{Seconds: -9223372036854775808,\nNanos: 0,\n} before 0001-01-01');
-  assert.equal(decodePushProto(enc(-1, 0)).streams[0].entries[0].ts, -1_000_000_000n);
+  assert.equal(pushEntriesOf(decodePushProto(enc(-1, 0)).streams[0].entries)[0].ts, -1_000_000_000n);
 });
 
 test('malformed input gets gogo/protobuf error texts', () => {
@@ -92,7 +93,7 @@ test('unknown fields of every wire type are skipped', () => {
   ]);
   const req = decodePushProto(Buffer.concat([unknown, known, unknown]));
   assert.equal(req.streams.length, 1);
-  assert.equal(req.streams[0].entries[0].line.toString(), 'x');
+  assert.equal(pushEntriesOf(req.streams[0].entries)[0].line.toString(), 'x');
 });
 
 test('random bytes never crash or hang the decoder', () => {

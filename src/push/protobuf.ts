@@ -1,7 +1,8 @@
 /**
  * Hand-written decoder for logproto.PushRequest (pkg/push/push.proto). The schema is tiny and
  * this is the hottest path of ingestion: a generated decoder would copy every line into a
- * string, while here lines stay subarrays of the (decompressed) body, with no copy.
+ * string, while here lines stay ranges of the (decompressed) body and entries become columns
+ * (see ColumnBuilder), with no copy and no object per entry.
  * Error texts are those of the gogo/protobuf code Loki runs, since they reach the client.
  *
  *   PushRequest      { repeated StreamAdapter streams = 1; }
@@ -11,9 +12,9 @@
  *   LabelPairAdapter { string name = 1; string value = 2; }
  *   Timestamp        { int64 seconds = 1; int32 nanos = 2; }
  */
-import { EMPTY_LABELS, type Label } from '../model/labels.js';
-import type { Entry } from '../model/entry.js';
+import type { Label } from '../model/labels.js';
 import { BadRequestError } from '../util/errors.js';
+import { ColumnBuilder } from './columns.js';
 import type { PushRequest, PushStream } from './types.js';
 
 const UNEXPECTED_EOF = 'unexpected EOF';
@@ -23,7 +24,6 @@ const INVALID_LENGTH = 'proto: negative length found during unmarshaling';
 /** Go's zero time.Time (0001-01-01T00:00:00Z), what an entry without a timestamp decodes to. */
 const ZERO_TIME_SECONDS = -62135596800;
 const MAX_TIME_SECONDS = 253402300800;
-const NS = 1_000_000_000n;
 
 class ProtoError extends Error {}
 
@@ -32,7 +32,7 @@ class Cursor {
   pos: number;
   lo = 0;
   hi = 0;
-  constructor(readonly buf: Buffer, start: number, readonly end: number) {
+  constructor(readonly buf: Buffer, start: number, public end: number) {
     this.pos = start;
   }
 
@@ -131,14 +131,18 @@ class Cursor {
 /** Decodes a snappy-decompressed protobuf PushRequest. Throws BadRequestError with gogo's text. */
 export function decodePushProto(body: Buffer): PushRequest {
   try {
-    return decodeRequest(new Cursor(body, 0, body.length));
+    // ~270-byte lines with ~15 bytes of framing each; the builder grows if lines are shorter.
+    const cols = new ColumnBuilder(body, (body.length >>> 8) + 16);
+    return decodeRequest(new Cursor(body, 0, body.length), cols);
   } catch (err) {
     if (err instanceof ProtoError) throw new BadRequestError(err.message);
     throw err;
   }
 }
 
-function decodeRequest(c: Cursor): PushRequest {
+// Submessages are decoded with the one cursor: `end` is narrowed to the submessage and restored.
+
+function decodeRequest(c: Cursor, cols: ColumnBuilder): PushRequest {
   const streams: PushStream[] = [];
   while (c.pos < c.end) {
     const field = c.tag('PushRequest');
@@ -146,7 +150,10 @@ function decodeRequest(c: Cursor): PushRequest {
     if (field === 1) {
       c.expectWireType(tagLo, 2, 'Streams');
       const end = c.length();
-      streams.push(decodeStream(new Cursor(c.buf, c.pos, end)));
+      const outer = c.end;
+      c.end = end;
+      streams.push(decodeStream(c, cols));
+      c.end = outer;
       c.pos = end;
     } else {
       c.skip(tagLo);
@@ -155,9 +162,9 @@ function decodeRequest(c: Cursor): PushRequest {
   return { streams };
 }
 
-function decodeStream(c: Cursor): PushStream {
+function decodeStream(c: Cursor, cols: ColumnBuilder): PushStream {
   let labels = '';
-  const entries: Entry[] = [];
+  cols.beginStream();
   while (c.pos < c.end) {
     const field = c.tag('StreamAdapter');
     const tagLo = c.lo;
@@ -172,7 +179,10 @@ function decodeStream(c: Cursor): PushStream {
       case 2: {
         c.expectWireType(tagLo, 2, 'Entries');
         const end = c.length();
-        entries.push(decodeEntry(new Cursor(c.buf, c.pos, end)));
+        const outer = c.end;
+        c.end = end;
+        decodeEntry(c, cols);
+        c.end = outer;
         c.pos = end;
         break;
       }
@@ -184,14 +194,17 @@ function decodeStream(c: Cursor): PushStream {
         c.skip(tagLo);
     }
   }
-  return { labels, entries };
+  return { labels, entries: cols.endStream() };
 }
 
-const EMPTY_LINE: Buffer = Buffer.alloc(0);
+/** Timestamp of the entry being decoded (decodeTimestamp's result); module state avoids an object per entry. */
+let tsSec = 0;
+let tsNanos = 0;
 
-function decodeEntry(c: Cursor): Entry {
-  let ts: bigint | undefined;
-  let line: Buffer = EMPTY_LINE;
+function decodeEntry(c: Cursor, cols: ColumnBuilder): void {
+  let hasTs = false;
+  let lineStart = 0;
+  let lineEnd = 0;
   let metadata: Label[] | undefined;
   while (c.pos < c.end) {
     const field = c.tag('EntryAdapter');
@@ -200,21 +213,29 @@ function decodeEntry(c: Cursor): Entry {
       case 1: {
         c.expectWireType(tagLo, 2, 'Timestamp');
         const end = c.length();
-        ts = decodeTimestamp(new Cursor(c.buf, c.pos, end));
+        const outer = c.end;
+        c.end = end;
+        decodeTimestamp(c);
+        c.end = outer;
         c.pos = end;
+        hasTs = true;
         break;
       }
       case 2: {
         c.expectWireType(tagLo, 2, 'Line');
         const end = c.length();
-        line = c.buf.subarray(c.pos, end);
+        lineStart = c.pos;
+        lineEnd = end;
         c.pos = end;
         break;
       }
       case 3: {
         c.expectWireType(tagLo, 2, 'StructuredMetadata');
         const end = c.length();
-        (metadata ??= []).push(decodeLabelPair(new Cursor(c.buf, c.pos, end)));
+        const outer = c.end;
+        c.end = end;
+        (metadata ??= []).push(decodeLabelPair(c));
+        c.end = outer;
         c.pos = end;
         break;
       }
@@ -222,7 +243,10 @@ function decodeEntry(c: Cursor): Entry {
         // Parsed labels only travel on the query path; they are checked and dropped.
         c.expectWireType(tagLo, 2, 'Parsed');
         const end = c.length();
-        decodeLabelPair(new Cursor(c.buf, c.pos, end));
+        const outer = c.end;
+        c.end = end;
+        decodeLabelPair(c);
+        c.end = outer;
         c.pos = end;
         break;
       }
@@ -230,7 +254,8 @@ function decodeEntry(c: Cursor): Entry {
         c.skip(tagLo);
     }
   }
-  return { ts: ts ?? BigInt(ZERO_TIME_SECONDS) * NS, line, metadata: metadata ?? EMPTY_LABELS };
+  const i = hasTs ? cols.add(tsSec, tsNanos, lineStart, lineEnd) : cols.add(ZERO_TIME_SECONDS, 0, lineStart, lineEnd);
+  if (metadata !== undefined) cols.setMetadata(i, metadata);
 }
 
 function decodeLabelPair(c: Cursor): Label {
@@ -253,8 +278,8 @@ function decodeLabelPair(c: Cursor): Label {
   return { name, value };
 }
 
-/** google.protobuf.Timestamp → nanoseconds, validated like gogo's StdTimeUnmarshal. */
-function decodeTimestamp(c: Cursor): bigint {
+/** google.protobuf.Timestamp into tsSec/tsNanos, validated like gogo's StdTimeUnmarshal. */
+function decodeTimestamp(c: Cursor): void {
   let secLo = 0;
   let secHi = 0;
   let nanos = 0;
@@ -282,7 +307,8 @@ function decodeTimestamp(c: Cursor): bigint {
   }
   if (!(seconds < MAX_TIME_SECONDS)) throw new ProtoError(`timestamp: ${describeTimestamp(secHi, secLo, nanos)} after 10000-01-01`);
   if (nanos < 0 || nanos >= 1e9) throw new ProtoError(`timestamp: ${describeTimestamp(secHi, secLo, nanos)}: nanos not in range [0, 1e9)`);
-  return BigInt(seconds) * NS + BigInt(nanos);
+  tsSec = seconds;
+  tsNanos = nanos;
 }
 
 /** gogo's %#v of a *types.Timestamp. */

@@ -1,14 +1,26 @@
-import type { Entry } from '../model/entry.js';
+import type { EntryColumns } from '../model/entry.js';
+
+/**
+ * Entries of one pushed stream as columns (see EntryColumns): lines are ranges of the
+ * (decompressed) body, timestamps int64 ns. Metadata is as sent (request order, names not yet
+ * normalized or deduplicated).
+ */
+export interface PushEntries extends EntryColumns {
+  /**
+   * Timestamps outside the int64 range (protobuf allows years 1 to 9999): ts[i] holds the
+   * value wrapped as Go's UnixNano does, this map the exact one, by entry index. Null when none.
+   */
+  readonly exact: ReadonlyMap<number, bigint> | null;
+}
 
 /**
  * One stream of a decoded push, before validation.
  * `labels` is the label text as sent (protobuf), or for JSON the stream object printed
- * with labelsToString after sorting. Entries keep the request order; their metadata is
- * the structured metadata as sent (request order, names not yet normalized or deduplicated).
+ * with labelsToString after sorting. Entries keep the request order.
  */
 export interface PushStream {
   labels: string;
-  entries: Entry[];
+  entries: PushEntries;
 }
 
 export interface PushRequest {

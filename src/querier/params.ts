@@ -135,3 +135,18 @@ export function parseRangeParams(params: Params): RangeParams {
   if (intervalMs < 0) throw new BadRequestError('negative or zero interval is not accepted. Try a positive integer');
   return { query, start, end, limit, direction, stepMs, intervalMs };
 }
+
+export interface InstantParams {
+  readonly query: string;
+  readonly time: Nanos;
+  readonly limit: number;
+  readonly direction: Direction;
+}
+
+/** `/loki/api/v1/query` parameters: `time` (now), `limit` (100), `direction` (backward). */
+export function parseInstantParams(params: Params): InstantParams {
+  const query = params.get('query') ?? '';
+  const t = params.get('time');
+  const time = t ? parseTimestamp(t, 'time') : nowNanos();
+  return { query, time, limit: parseLimit(params), direction: parseDirection(params) };
+}

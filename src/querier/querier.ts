@@ -21,6 +21,7 @@ export interface LogQueryRequest {
   readonly direction: Direction;
   readonly limit: number;
   readonly pipeline: LogPipeline;
+  readonly intervalNs?: bigint;
   readonly categorize: boolean;
   readonly signal?: AbortSignal;
 }

@@ -28,6 +28,8 @@ export interface SelectLogsRequest {
   readonly direction: Direction;
   readonly limit: number;
   readonly pipeline: LogPipeline;
+  /** Loki's `interval`: after an entry, skip entries closer than this (ns) in query direction, across all streams. */
+  readonly intervalNs?: bigint;
   /** Group results by stream labels only (categorize-labels) instead of by all result labels. */
   readonly categorize: boolean;
   readonly signal?: AbortSignal;
@@ -50,10 +52,22 @@ export async function selectLogs(req: SelectLogsRequest): Promise<SelectLogsResu
 
   const out = new Map<string, LogStream>();
   let returned = 0;
+  const interval = req.intervalNs ?? 0n;
+  let last: bigint | undefined;
   while (returned < req.limit && heap.size > 0) {
     if (req.signal?.aborted) throw new ClientClosedError();
     const cur = heap.peek()!;
     const entry = cur.current;
+    const skip = interval > 0n && last !== undefined && (forward ? entry.ts < last + interval : entry.ts > last - interval);
+    if (skip) {
+      if (cur.advance()) heap.replaceTop(cur);
+      else {
+        heap.pop();
+        if (await cur.load()) heap.push(cur);
+      }
+      continue;
+    }
+    last = entry.ts;
     const key = req.categorize ? streamKey(entry) : entry.labels.key;
     let stream = out.get(key);
     if (!stream) out.set(key, (stream = { labels: req.categorize ? entry.labels.stream : entry.labels.all, key, entries: [] }));

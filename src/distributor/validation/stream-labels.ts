@@ -2,7 +2,10 @@
  * From the label text of a pushed stream to its canonical label set, as Loki's push parser
  * does it: parse (syntax.ParseLabels), then add `service_name` when missing.
  */
+import type { LimitsConfig } from '../../config/types.js';
 import { getLabel, labelsToString, type Label } from '../../model/labels.js';
+import type { LevelDetector } from './detected-level.js';
+import type { Rejection } from './validate-labels.js';
 import { TwoGenerationCache } from './label-cache.js';
 import { LabelParseError, parseLabels } from './label-parser.js';
 
@@ -16,6 +19,10 @@ export interface StreamLabels {
   /** labelsToString(labels): also the stream text Loki's messages quote. */
   readonly key: string;
   readonly internal: boolean;
+  /** validateStreamLabels' verdict, for the limits object it was given (memoized by validatePush). */
+  checked?: { limits: LimitsConfig; rejection: Rejection | undefined };
+  /** The level field among the labels, for the detector it was looked up with (memoized by validatePush). */
+  level?: { detector: LevelDetector; value: string | undefined };
 }
 
 interface Parsed {

@@ -3,7 +3,7 @@
  * long, then structured metadata: disallowed, too large, too many.
  */
 import type { LimitsConfig } from '../../config/types.js';
-import type { Entry } from '../../model/entry.js';
+import { hiOf, loOf } from '../../model/entry.js';
 import * as msg from './messages.js';
 import { Reason } from './messages.js';
 import { formatRFC3339Seconds } from './time-format.js';
@@ -20,6 +20,11 @@ export interface EntryLimits {
   oldestNs: bigint;
   /** Newest accepted timestamp (ns): now + creation_grace_period. */
   newestNs: bigint;
+  /** oldestNs and newestNs as int64 halves (see Halves), for comparing without a bigint. */
+  oldestHi: number;
+  oldestLo: number;
+  newestHi: number;
+  newestLo: number;
   maxLineSize: number;
   allowMetadata: boolean;
   maxMetadataSize: number;
@@ -27,10 +32,19 @@ export interface EntryLimits {
 }
 
 export function entryLimits(limits: LimitsConfig, now: bigint): EntryLimits {
+  const oldestNs = now - BigInt(Math.round(limits.reject_old_samples_max_age)) * NS_PER_MS;
+  const newestNs = now + BigInt(Math.round(limits.creation_grace_period)) * NS_PER_MS;
+  // Bounds past int64 clamp to its ends: every stored timestamp lies within them.
+  const oldest = oldestNs < INT64_MIN ? INT64_MIN : oldestNs > INT64_MAX ? INT64_MAX : oldestNs;
+  const newest = newestNs < INT64_MIN ? INT64_MIN : newestNs > INT64_MAX ? INT64_MAX : newestNs;
   return {
     rejectOld: limits.reject_old_samples,
-    oldestNs: now - BigInt(Math.round(limits.reject_old_samples_max_age)) * NS_PER_MS,
-    newestNs: now + BigInt(Math.round(limits.creation_grace_period)) * NS_PER_MS,
+    oldestNs,
+    newestNs,
+    oldestHi: hiOf(oldest),
+    oldestLo: loOf(oldest),
+    newestHi: hiOf(newest),
+    newestLo: loOf(newest),
     maxLineSize: limits.max_line_size,
     allowMetadata: limits.allow_structured_metadata,
     maxMetadataSize: limits.max_structured_metadata_size,
@@ -43,29 +57,33 @@ export function unixNano(ts: bigint): bigint {
   return ts < INT64_MIN || ts > INT64_MAX ? BigInt.asIntN(64, ts) : ts;
 }
 
-/** `metadataBytes` is the size of the entry's structured metadata as sent. */
-export function validateEntry(l: EntryLimits, entry: Entry, metadataBytes: number, stream: string): Rejection | undefined {
-  const ts = unixNano(entry.ts);
-  if (l.rejectOld && ts < l.oldestNs) {
+/**
+ * Entry rules for an entry with int64 timestamp halves (hi, lo) (already wrapped like Go's
+ * UnixNano), `exactTs` its timestamp as sent (for messages; computed only on rejection),
+ * `lineLength` and `metadataCount` pairs of `metadataBytes`.
+ */
+export function validateEntry(
+  l: EntryLimits, hi: number, lo: number, exactTs: () => bigint, lineLength: number, metadataCount: number, metadataBytes: number, stream: string,
+): Rejection | undefined {
+  if (l.rejectOld && (hi < l.oldestHi || (hi === l.oldestHi && lo < l.oldestLo))) {
     return {
       reason: Reason.GreaterThanMaxSampleAge,
-      message: msg.timestampTooOld(stream, formatRFC3339Seconds(entry.ts), formatRFC3339Seconds(l.oldestNs)),
+      message: msg.timestampTooOld(stream, formatRFC3339Seconds(exactTs()), formatRFC3339Seconds(l.oldestNs)),
     };
   }
-  if (ts > l.newestNs) {
-    return { reason: Reason.TooFarInFuture, message: msg.timestampTooNew(stream, formatRFC3339Seconds(entry.ts)) };
+  if ((hi > l.newestHi || (hi === l.newestHi && lo > l.newestLo))) {
+    return { reason: Reason.TooFarInFuture, message: msg.timestampTooNew(stream, formatRFC3339Seconds(exactTs())) };
   }
-  if (l.maxLineSize !== 0 && entry.line.length > l.maxLineSize) {
-    return { reason: Reason.LineTooLong, message: msg.lineTooLong(l.maxLineSize, stream, entry.line.length) };
+  if (l.maxLineSize !== 0 && lineLength > l.maxLineSize) {
+    return { reason: Reason.LineTooLong, message: msg.lineTooLong(l.maxLineSize, stream, lineLength) };
   }
-  const count = entry.metadata.length;
-  if (count > 0) {
+  if (metadataCount > 0) {
     if (!l.allowMetadata) return { reason: Reason.DisallowedStructuredMetadata, message: msg.structuredMetadataDisallowed(stream) };
     if (l.maxMetadataSize !== 0 && metadataBytes > l.maxMetadataSize) {
       return { reason: Reason.StructuredMetadataTooLarge, message: msg.structuredMetadataTooLarge(stream, metadataBytes, l.maxMetadataSize) };
     }
-    if (l.maxMetadataCount !== 0 && count > l.maxMetadataCount) {
-      return { reason: Reason.StructuredMetadataTooMany, message: msg.structuredMetadataTooMany(stream, count, l.maxMetadataCount) };
+    if (l.maxMetadataCount !== 0 && metadataCount > l.maxMetadataCount) {
+      return { reason: Reason.StructuredMetadataTooMany, message: msg.structuredMetadataTooMany(stream, metadataCount, l.maxMetadataCount) };
     }
   }
   return undefined;

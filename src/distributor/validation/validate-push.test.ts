@@ -2,7 +2,8 @@ import { BadRequestError } from '../../util/errors.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LimitsConfig } from '../../config/types.js';
-import type { Entry } from '../../model/entry.js';
+import { entriesOf, type Entry } from '../../model/entry.js';
+import { pushEntriesFrom } from '../../push/columns.js';
 import { EMPTY_LABELS, type Label } from '../../model/labels.js';
 import type { PushRequest } from '../../push/types.js';
 import { formatPushErrors } from './format-errors.js';
@@ -39,7 +40,7 @@ function entry(line: string, ts = NOW, metadata: Label[] = []): Entry {
 }
 
 function push(...streams: [string, Entry[]][]): PushRequest {
-  return { streams: streams.map(([labels, entries]) => ({ labels, entries })) };
+  return { streams: streams.map(([labels, entries]) => ({ labels, entries: pushEntriesFrom(entries) })) };
 }
 
 const run = (req: PushRequest, l = limits()): ReturnType<typeof validatePush> => validatePush('fake', req, l, NOW);
@@ -52,8 +53,8 @@ test('accepts a stream: canonical labels with service_name, metadata normalized,
   const s = r.streams[0];
   assert.equal(s.key, '{app="api", env="prod", service_name="api"}');
   assert.deepEqual(s.labels, [{ name: 'app', value: 'api' }, { name: 'env', value: 'prod' }, { name: 'service_name', value: 'api' }]);
-  assert.deepEqual(s.entries[0].metadata, [{ name: 'detected_level', value: 'error' }, { name: 'trace_id', value: 'abc' }]);
-  assert.deepEqual(s.entries[1].metadata, [{ name: 'detected_level', value: 'unknown' }]);
+  assert.deepEqual(entriesOf(s.entries)[0].metadata, [{ name: 'detected_level', value: 'error' }, { name: 'trace_id', value: 'abc' }]);
+  assert.deepEqual(entriesOf(s.entries)[1].metadata, [{ name: 'detected_level', value: 'unknown' }]);
   assert.equal(r.acceptedLines, 2);
   assert.equal(r.acceptedBytes, 'level=error msg=boom'.length + 'trace_id'.length + 3 + 'detected_level'.length + 5 + 'all good'.length + 'detected_level'.length + 7);
 });
@@ -106,11 +107,11 @@ test('line size: rejected by default, truncated when max_line_size_truncate', ()
   const r = run(push(['{app="a"}', [entry('x'.repeat(11)), entry('short')]]), limits({ max_line_size: 10 }));
   assert.deepEqual(r.errors, [`Max entry size '10' bytes exceeded for stream '{app="a", service_name="a"}' while adding an entry with length '11' bytes`]);
   assert.deepEqual(r.discarded, [{ reason: 'line_too_long', lines: 1, bytes: 11 }]);
-  assert.deepEqual(r.streams[0].entries.map((e) => e.line.toString()), ['short']);
+  assert.deepEqual(entriesOf(r.streams[0].entries).map((e) => e.line.toString()), ['short']);
 
   const t = run(push(['{app="a"}', [entry('x'.repeat(11) + 'y')]]), limits({ max_line_size: 10, max_line_size_truncate: true }));
   assert.deepEqual(t.errors, []);
-  assert.equal(t.streams[0].entries[0].line.toString(), 'x'.repeat(10));
+  assert.equal(entriesOf(t.streams[0].entries)[0].line.toString(), 'x'.repeat(10));
   assert.equal(run(push(['{app="a"}', [entry('x'.repeat(300_000))]]), limits({ max_line_size: 0 })).errors.length, 0);
 });
 
@@ -122,14 +123,14 @@ test('timestamps: too old (reject_old_samples) and too new (creation_grace_perio
     `entry for stream '{app="a", service_name="a"}' has timestamp too new: 2023-11-14T22:24:20Z`,
   ]);
   assert.deepEqual(r.discarded, [{ reason: 'greater_than_max_sample_age', lines: 1, bytes: 3 }, { reason: 'too_far_in_future', lines: 1, bytes: 3 }]);
-  assert.deepEqual(r.streams[0].entries.map((e) => e.line.toString()), ['ok']);
+  assert.deepEqual(entriesOf(r.streams[0].entries).map((e) => e.line.toString()), ['ok']);
   assert.equal(run(push(['{app="a"}', [entry('old', old)]]), limits({ reject_old_samples: false })).acceptedLines, 1);
   // Go's zero time (entry without timestamp) and negative timestamps.
   const zero = run(push(['{app="a"}', [entry('z', -62135596800n * SEC), entry('neg', -SEC)]]));
   assert.match(zero.errors[0], /has timestamp too old: 0001-01-01T00:00:00Z, oldest/);
   assert.match(zero.errors[1], /has timestamp too old: 1969-12-31T23:59:59Z, oldest/);
   const wrapped = run(push(['{app="a"}', [entry('z', -62135596800n * SEC)]]), limits({ reject_old_samples: false }));
-  assert.equal(wrapped.streams[0].entries[0].ts, -6795364578871345152n);
+  assert.equal(entriesOf(wrapped.streams[0].entries)[0].ts, -6795364578871345152n);
 });
 
 test('structured metadata: disallowed, too large, too many', () => {
@@ -138,7 +139,7 @@ test('structured metadata: disallowed, too large, too many', () => {
   const off = run(push(['{app="a"}', [entry('x', NOW, md), entry('plain')]]), limits({ allow_structured_metadata: false }));
   assert.deepEqual(off.errors, [`stream ${stream} includes structured metadata, but this feature is disallowed. Please see \`limits_config.allow_structured_metadata\` or contact your Loki administrator to enable it.`]);
   assert.deepEqual(off.discarded, [{ reason: 'disallowed_structured_metadata', lines: 1, bytes: 9 }]);
-  assert.deepEqual(off.streams[0].entries[0].metadata, [], 'no detected_level without structured metadata');
+  assert.deepEqual(entriesOf(off.streams[0].entries)[0].metadata, [], 'no detected_level without structured metadata');
 
   const big = run(push(['{app="a"}', [entry('x', NOW, md)]]), limits({ max_structured_metadata_size: 7 }));
   assert.deepEqual(big.errors, [`stream ${stream} has structured metadata too large: '8' bytes, limit: '7' bytes. Please see \`limits_config.max_structured_metadata_size\` or contact your Loki administrator to increase it.`]);
@@ -154,7 +155,7 @@ test('structured metadata names are normalized, values sanitized, last duplicate
     { name: 'k8s.pod-name', value: 'p' }, { name: '9bad', value: 'v' }, { name: '_x', value: 'u' }, { name: '__y', value: 'w' },
     { name: 'dup', value: 'first' }, { name: 'bad', value: 'a\ufffdb' }, { name: 'dup', value: 'second' }, { name: '', value: 'dropped' },
   ])]]), limits({ discover_log_levels: false }));
-  assert.deepEqual(r.streams[0].entries[0].metadata, [
+  assert.deepEqual(entriesOf(r.streams[0].entries)[0].metadata, [
     { name: '__y', value: 'w' }, { name: 'bad', value: 'a b' }, { name: 'dup', value: 'second' },
     { name: 'k8s_pod_name', value: 'p' }, { name: 'key_9bad', value: 'v' }, { name: 'key_x', value: 'u' },
   ]);
@@ -162,7 +163,7 @@ test('structured metadata names are normalized, values sanitized, last duplicate
 
 test('detected_level sources and precedence', () => {
   const level = (labels: string, line: string, md: Label[] = [], l = limits()): string | undefined =>
-    run(push([labels, [entry(line, NOW, md)]]), l).streams[0].entries[0].metadata.find((m) => m.name === 'detected_level')?.value;
+    entriesOf(run(push([labels, [entry(line, NOW, md)]]), l).streams[0].entries)[0].metadata.find((m) => m.name === 'detected_level')?.value;
   assert.equal(level('{app="a", level="WARN"}', 'level=info'), 'WARN', 'stream label, as is');
   assert.equal(level('{app="a"}', 'level=info', [{ name: 'severity', value: 'Crit' }]), 'Crit', 'metadata field, as is');
   assert.equal(level('{app="a"}', 'x', [{ name: 'severity_number', value: '17' }]), 'error');
@@ -191,7 +192,7 @@ test('partial success keeps request order and reports every rejection', () => {
     ['{app="c"}', []],
     ['{app="a"}', [entry('3'), entry('x'.repeat(20))]],
   ), limits({ max_line_size: 10 }));
-  assert.deepEqual(r.streams.map((s) => [s.key, s.entries.map((e) => e.line.toString())]), [
+  assert.deepEqual(r.streams.map((s) => [s.key, entriesOf(s.entries).map((e) => e.line.toString())]), [
     ['{app="b", service_name="b"}', ['1', '2']],
     ['{app="a", service_name="a"}', ['3']],
   ]);
@@ -203,9 +204,9 @@ test('partial success keeps request order and reports every rejection', () => {
 
 test('increment_duplicate_timestamp shifts same-timestamp entries with different lines', () => {
   const r = run(push(['{app="a"}', [entry('a', NOW), entry('b', NOW), entry('b', NOW + 1n), entry('c', NOW + 1n), entry('c', NOW + 5n)]]), limits({ increment_duplicate_timestamp: true }));
-  assert.deepEqual(r.streams[0].entries.map((e) => e.ts - NOW), [0n, 1n, 1n, 2n, 5n]);
+  assert.deepEqual(entriesOf(r.streams[0].entries).map((e) => e.ts - NOW), [0n, 1n, 1n, 2n, 5n]);
   const off = run(push(['{app="a"}', [entry('a', NOW), entry('b', NOW)]]));
-  assert.deepEqual(off.streams[0].entries.map((e) => e.ts - NOW), [0n, 0n]);
+  assert.deepEqual(entriesOf(off.streams[0].entries).map((e) => e.ts - NOW), [0n, 0n]);
 });
 
 test('streams without entries are skipped silently', () => {

@@ -10,16 +10,16 @@ import { BadRequestError } from '../../util/errors.js';
  * the same message, and the other streams are kept.
  */
 import type { LimitsConfig } from '../../config/types.js';
-import type { Entry, StreamEntries } from '../../model/entry.js';
+import { halvesOf, HI, LO, type EntryColumns, type StreamEntries } from '../../model/entry.js';
 import { EMPTY_LABELS, type Label, type Labels } from '../../model/labels.js';
-import type { PushRequest } from '../../push/types.js';
+import type { PushEntries, PushRequest } from '../../push/types.js';
 import { DETECTED_LEVEL, LevelDetector } from './detected-level.js';
 import { Reason } from './messages.js';
 import { resolveStreamLabels, type StreamLabels } from './stream-labels.js';
 import { canonicalMetadata, metadataSize, normalizeMetadata } from './structured-metadata.js';
 import type { Discarded, ValidationResult } from './types.js';
-import { entryLimits, unixNano, validateEntry, type EntryLimits } from './validate-entry.js';
-import { validateStreamLabels } from './validate-labels.js';
+import { entryLimits, validateEntry, type EntryLimits } from './validate-entry.js';
+import { validateStreamLabels, type Rejection } from './validate-labels.js';
 
 const detectors = new WeakMap<readonly string[], LevelDetector>();
 
@@ -56,16 +56,22 @@ class Tally {
   }
 }
 
-function entriesSize(entries: readonly Entry[]): number {
+function entriesSize(entries: PushEntries): number {
   let n = 0;
-  for (const e of entries) n += e.line.length + (e.metadata.length > 0 ? metadataSize(e.metadata) : 0);
+  const md = entries.metadata;
+  for (let i = 0; i < entries.count; i++) {
+    n += entries.lineEnd[i] - entries.lineStart[i];
+    if (md !== null && md[i].length > 0) n += metadataSize(md[i]);
+  }
   return n;
 }
 
-/** max_line_size_truncate: lines are cut to max_line_size bytes before any check. */
-function truncateLines(entries: Entry[], max: number): Entry[] {
-  if (max === 0 || !entries.some((e) => e.line.length > max)) return entries;
-  return entries.map((e) => (e.line.length > max ? { ...e, line: e.line.subarray(0, max) } : e));
+/** max_line_size_truncate: lines are cut to max_line_size bytes before any check (in place). */
+function truncateLines(entries: PushEntries, max: number): void {
+  if (max === 0) return;
+  const ls = entries.lineStart;
+  const le = entries.lineEnd as Uint32Array;
+  for (let i = 0; i < entries.count; i++) if (le[i] - ls[i] > max) le[i] = ls[i] + max;
 }
 
 export function validatePush(_tenant: string, req: PushRequest, limits: LimitsConfig, now: bigint): ValidationResult {
@@ -82,66 +88,133 @@ export function validatePush(_tenant: string, req: PushRequest, limits: LimitsCo
     resolved.push(stream);
   }
   for (let i = 0; i < req.streams.length; i++) {
-    const s = req.streams[i];
-    if (s.entries.length === 0) continue;
-    const entries = limits.max_line_size_truncate ? truncateLines(s.entries, limits.max_line_size) : s.entries;
+    const entries = req.streams[i].entries;
+    if (entries.count === 0) continue;
+    if (limits.max_line_size_truncate) truncateLines(entries, limits.max_line_size);
     const stream = resolved[i];
-    const rejected = validateStreamLabels(stream, limits);
+    const rejected = checkStreamLabels(stream, limits);
     if (rejected) {
       result.errors.push(rejected.message);
-      tally.add(rejected.reason, entries.length, entriesSize(entries));
+      tally.add(rejected.reason, entries.count, entriesSize(entries));
       continue;
     }
     const accepted = acceptEntries(entries, stream, ctx, detector, limits.increment_duplicate_timestamp, result, tally);
-    if (accepted.length > 0) result.streams.push({ labels: stream.labels, key: stream.key, entries: accepted } satisfies StreamEntries);
+    if (accepted.count > 0) result.streams.push({ labels: stream.labels, key: stream.key, entries: accepted } satisfies StreamEntries);
   }
 
   result.discarded = [...tally.byReason.values()];
   return result;
 }
 
+/** validateStreamLabels, remembered on the (cached) stream labels for the limits object it ran with. */
+function checkStreamLabels(stream: StreamLabels, limits: LimitsConfig): Rejection | undefined {
+  const c = stream.checked;
+  if (c !== undefined && c.limits === limits) return c.rejection;
+  const rejection = validateStreamLabels(stream, limits);
+  stream.checked = { limits, rejection };
+  return rejection;
+}
+
+/** detector.fromLabels(stream labels), remembered like checkStreamLabels. */
+function streamLevel(stream: StreamLabels, detector: LevelDetector): string | undefined {
+  const c = stream.level;
+  if (c !== undefined && c.detector === detector) return c.value;
+  const value = detector.fromLabels(stream.labels);
+  stream.level = { detector, value };
+  return value;
+}
+
+/**
+ * Checks each entry and compacts the accepted ones to the front of the stream's columns, in
+ * place (the columns belong to this request); returns them as columns.
+ */
 function acceptEntries(
-  entries: readonly Entry[], stream: StreamLabels, ctx: EntryLimits, detector: LevelDetector | undefined,
+  entries: PushEntries, stream: StreamLabels, ctx: EntryLimits, detector: LevelDetector | undefined,
   incrementDuplicates: boolean, result: ValidationResult, tally: Tally,
-): Entry[] {
-  const out: Entry[] = [];
-  let prevTs = entries[0].ts;
+): EntryColumns {
+  const n = entries.count;
+  const { lo, hi } = halvesOf(entries.ts);
+  const ls = entries.lineStart as Uint32Array;
+  const le = entries.lineEnd as Uint32Array;
+  const buf = entries.buf;
+  const inMd = entries.metadata;
+  const exact = entries.exact;
+  let outMd: Labels[] | null = null;
+  let w = 0;
+  let acceptedBytes = 0;
+  let prevTs = entries.ts[0];
   // A level field among the stream labels decides for every entry ('' means: add none).
-  const streamLevel = detector?.fromLabels(stream.labels);
-  for (const entry of entries) {
-    const rawMetadataBytes = entry.metadata.length > 0 ? metadataSize(entry.metadata) : 0;
-    const rejected = validateEntry(ctx, entry, rawMetadataBytes, stream.key);
+  const fromStream = detector === undefined ? undefined : streamLevel(stream, detector);
+  const streamMeta = fromStream ? levelLabel(fromStream) : EMPTY_LABELS;
+  for (let i = 0; i < n; i++) {
+    const raw = inMd === null ? EMPTY_LABELS : inMd[i];
+    const rawMetadataBytes = raw.length > 0 ? metadataSize(raw) : 0;
+    const lineLength = le[i] - ls[i];
+    const tsHi = hi[2 * i + HI];
+    const tsLo = lo[2 * i + LO];
+    const rejected = validateEntry(ctx, tsHi, tsLo, () => exact?.get(i) ?? entries.ts[i], lineLength, raw.length, rawMetadataBytes, stream.key);
     if (rejected) {
       result.errors.push(rejected.message);
-      tally.add(rejected.reason, 1, entry.line.length + rawMetadataBytes);
+      tally.add(rejected.reason, 1, lineLength + rawMetadataBytes);
       continue;
     }
     let metadata: Labels = EMPTY_LABELS;
     let metadataBytes = 0;
-    const pairs: Label[] = entry.metadata.length > 0 ? normalizeMetadata(entry.metadata) : NO_PAIRS;
-    let level: string | undefined;
-    if (detector !== undefined && !hasName(pairs, DETECTED_LEVEL)) {
-      level = streamLevel !== undefined ? streamLevel || undefined : detector.detectEntry(pairs, entry.line);
-    }
-    if (pairs.length === 0 && level !== undefined) {
-      metadata = levelLabel(level);
-      metadataBytes = DETECTED_LEVEL.length + level.length;
-    } else if (pairs.length > 0) {
-      if (level !== undefined) pairs.push({ name: DETECTED_LEVEL, value: level });
-      metadataBytes = metadataSize(pairs);
-      metadata = canonicalMetadata(pairs);
+    if (raw.length === 0 && (detector === undefined || fromStream !== undefined)) {
+      // The common case: no metadata sent; the level, if any, comes from the stream labels.
+      metadata = streamMeta;
+      if (fromStream) metadataBytes = DETECTED_LEVEL.length + fromStream.length;
+    } else {
+      const pairs: Label[] = raw.length > 0 ? normalizeMetadata(raw) : NO_PAIRS;
+      let level: string | undefined;
+      if (detector !== undefined && !hasName(pairs, DETECTED_LEVEL)) {
+        level = fromStream !== undefined ? fromStream || undefined : detector.detectEntry(pairs, buf.subarray(ls[i], le[i]));
+      }
+      if (pairs.length === 0 && level !== undefined) {
+        metadata = levelLabel(level);
+        metadataBytes = DETECTED_LEVEL.length + level.length;
+      } else if (pairs.length > 0) {
+        if (level !== undefined) pairs.push({ name: DETECTED_LEVEL, value: level });
+        metadataBytes = metadataSize(pairs);
+        metadata = canonicalMetadata(pairs);
+      }
     }
 
-    let ts = unixNano(entry.ts);
-    // increment_duplicate_timestamp: same timestamp, different line → 1ns later (Loki's rule).
-    if (incrementDuplicates && out.length > 0) {
-      const last = out[out.length - 1];
-      if (!last.line.equals(entry.line) && (entry.ts === prevTs || entry.ts === last.ts)) ts = last.ts + 1n;
-      else prevTs = entry.ts;
+    if (incrementDuplicates) {
+      // Same timestamp, different line → 1ns later than the previous accepted entry (Loki's rule).
+      const ts = entries.ts[i];
+      if (w > 0) {
+        const lastTs = entries.ts[w - 1];
+        const same = le[w - 1] - ls[w - 1] === lineLength && buf.compare(buf, ls[i], le[i], ls[w - 1], le[w - 1]) === 0;
+        if (!same && (ts === prevTs || ts === lastTs)) entries.ts[w] = BigInt.asIntN(64, lastTs + 1n);
+        else {
+          prevTs = ts;
+          entries.ts[w] = ts;
+        }
+      } else {
+        entries.ts[w] = ts;
+      }
+    } else if (w !== i) {
+      lo[2 * w + LO] = tsLo;
+      hi[2 * w + HI] = tsHi;
     }
-    out.push({ ts, line: entry.line, metadata });
-    result.acceptedLines++;
-    result.acceptedBytes += entry.line.length + metadataBytes;
+    if (w !== i) {
+      ls[w] = ls[i];
+      le[w] = le[i];
+    }
+    if (metadata.length > 0 && outMd === null) outMd = new Array<Labels>(w).fill(EMPTY_LABELS);
+    if (outMd !== null) outMd.push(metadata);
+    w++;
+    acceptedBytes += lineLength + metadataBytes;
   }
-  return out;
+  result.acceptedLines += w;
+  result.acceptedBytes += acceptedBytes;
+  return {
+    count: w,
+    ts: entries.ts.subarray(0, w),
+    buf,
+    lineStart: ls.subarray(0, w),
+    lineEnd: le.subarray(0, w),
+    metadata: outMd,
+  };
 }

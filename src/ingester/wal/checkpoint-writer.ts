@@ -5,10 +5,10 @@ import { WalError, WalIoError } from './errors.js';
 import { checkpointName, fsyncDir } from './files.js';
 import { encodeFileHeader, FileKind } from './format.js';
 import { encodeFrames } from './frame.js';
-import type { WalRecord } from './record.js';
+import type { WalAppendRecord } from './record.js';
 
 /** Lets the caller stream its in-memory state into a checkpoint. */
-export type CheckpointEmit = (r: WalRecord) => void | Promise<void>;
+export type CheckpointEmit = (r: WalAppendRecord) => void | Promise<void>;
 export type CheckpointSource = (emit: CheckpointEmit) => Promise<void>;
 
 const FLUSH_AT = 4 << 20;

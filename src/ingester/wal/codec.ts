@@ -1,8 +1,8 @@
-import type { Entry } from '../../model/entry.js';
+import { copyBytes, halvesOf, HI, LO, type Entry, type EntryColumns } from '../../model/entry.js';
 import { EMPTY_LABELS, type Label, type Labels } from '../../model/labels.js';
 import { WalRecordError } from './errors.js';
 import { MAX_RECORD_BYTES } from './format.js';
-import { RecordType, type WalRecord } from './record.js';
+import { RecordType, type WalAppendRecord, type WalRecord } from './record.js';
 import { readUvarint, uvarintSize, writeUvarint, type Cursor } from './varint.js';
 
 /**
@@ -28,12 +28,38 @@ function checkStreamId(id: number): void {
   if (!Number.isSafeInteger(id) || id < 0) throw new WalRecordError(`invalid stream id ${id}`);
 }
 
+/** Payload bytes of entries given as columns. */
+function columnsSize(c: EntryColumns): number {
+  let n = uvarintSize(c.count);
+  const md = c.metadata;
+  let prev: Labels | null = null;
+  let prevSize = 1;
+  for (let i = 0; i < c.count; i++) {
+    const len = c.lineEnd[i] - c.lineStart[i];
+    n += 8 + (len < 0x80 ? 1 : uvarintSize(len)) + len;
+    if (md === null) {
+      n += 1;
+    } else {
+      // Entries of a push usually share one metadata array: size it once.
+      const m = md[i];
+      if (m !== prev) {
+        prev = m;
+        prevSize = labelsSize(m);
+      }
+      n += prevSize;
+    }
+  }
+  return n;
+}
+
 /** Payload bytes of `r`; validates what the encoder cannot represent. */
-export function payloadSize(r: WalRecord): number {
+export function payloadSize(r: WalAppendRecord): number {
   checkStreamId(r.streamId);
   let n = strSize(r.tenant) + uvarintSize(r.streamId);
   if (r.type === 'series') {
     n += labelsSize(r.labels);
+  } else if (r.type === 'columns') {
+    n += columnsSize(r.entries);
   } else {
     n += uvarintSize(r.entries.length);
     for (const e of r.entries) {
@@ -45,7 +71,7 @@ export function payloadSize(r: WalRecord): number {
   return n;
 }
 
-export function recordTypeByte(r: WalRecord): number {
+export function recordTypeByte(r: WalAppendRecord): number {
   return r.type === 'series' ? RecordType.series : RecordType.entries;
 }
 
@@ -63,11 +89,63 @@ function writeLabels(buf: Buffer, off: number, labels: Labels): number {
   return off;
 }
 
+/** Entries as an entries payload: per entry int64 LE ts, uvarint length, line, labels. */
+function writeColumns(buf: Buffer, off: number, c: EntryColumns): number {
+  const n = c.count;
+  off = writeUvarint(buf, off, n);
+  if (n === 0) return off;
+  const { lo, hi } = halvesOf(c.ts);
+  const ls = c.lineStart;
+  const le = c.lineEnd;
+  const src = c.buf;
+  const md = c.metadata;
+  let prev: Labels | null = null;
+  let prevAt = 0;
+  let prevLen = 0;
+  for (let i = 0; i < n; i++) {
+    // The int64 from its halves, little-endian, without a bigint.
+    const l = lo[2 * i + LO];
+    const h = hi[2 * i + HI];
+    buf[off] = l;
+    buf[off + 1] = l >>> 8;
+    buf[off + 2] = l >>> 16;
+    buf[off + 3] = l >>> 24;
+    buf[off + 4] = h;
+    buf[off + 5] = h >>> 8;
+    buf[off + 6] = h >>> 16;
+    buf[off + 7] = h >>> 24;
+    off += 8;
+    const s = ls[i];
+    const len = le[i] - s;
+    if (len < 0x80) buf[off++] = len;
+    else off = writeUvarint(buf, off, len);
+    if (len > 0) copyBytes(buf, off, src, s, s + len);
+    off += len;
+    if (md === null) {
+      buf[off++] = 0;
+      continue;
+    }
+    const m = md[i];
+    if (m === prev) {
+      // Same metadata array as the previous entry: copy the bytes written for it (no allocation).
+      buf.copyWithin(off, prevAt, prevAt + prevLen);
+      off += prevLen;
+    } else {
+      prev = m;
+      prevAt = off;
+      off = writeLabels(buf, off, m);
+      prevLen = off - prevAt;
+    }
+  }
+  return off;
+}
+
 /** Writes the payload of `r` at `off` (sized by payloadSize); returns the end offset. */
-export function writePayload(buf: Buffer, off: number, r: WalRecord): number {
+export function writePayload(buf: Buffer, off: number, r: WalAppendRecord): number {
   off = writeStr(buf, off, r.tenant);
   off = writeUvarint(buf, off, r.streamId);
   if (r.type === 'series') return writeLabels(buf, off, r.labels);
+  if (r.type === 'columns') return writeColumns(buf, off, r.entries);
   off = writeUvarint(buf, off, r.entries.length);
   for (const e of r.entries) {
     off = buf.writeBigInt64LE(e.ts, off);

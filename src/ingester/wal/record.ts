@@ -1,4 +1,4 @@
-import type { Entry } from '../../model/entry.js';
+import type { Entry, EntryColumns } from '../../model/entry.js';
 import type { Labels } from '../../model/labels.js';
 
 /**
@@ -21,6 +21,20 @@ export interface EntriesRecord {
 }
 
 export type WalRecord = SeriesRecord | EntriesRecord;
+
+/**
+ * Entries of one stream given as columns: written exactly as an EntriesRecord (replay returns
+ * it as one), without an object per entry on the way in. Only for appends and checkpoints.
+ */
+export interface ColumnsRecord {
+  readonly type: 'columns';
+  readonly tenant: string;
+  readonly streamId: number;
+  readonly entries: EntryColumns;
+}
+
+/** What append() and checkpoints take. */
+export type WalAppendRecord = WalRecord | ColumnsRecord;
 
 /** Record type bytes in a frame. Values are part of the on-disk format: never renumber. */
 export const RecordType = {

@@ -5,18 +5,29 @@ import { writeCheckpoint, type CheckpointSource } from './checkpoint-writer.js';
 import { WalClosedError, WalIoError } from './errors.js';
 import { checkpointName, fileSize, fsyncDir, listDir, removeFiles, segmentName } from './files.js';
 import { FILE_HEADER_SIZE } from './format.js';
+import { BufferPool } from '../../chunk/buffer-pool.js';
 import { encodeFrames } from './frame.js';
 import { NOOP_LOGGER, type WalLogger } from './logger.js';
 import { newWalMetrics, type WalMetrics } from './metrics.js';
 import { DEFAULT_FSYNC_INTERVAL_MS, DEFAULT_SEGMENT_SIZE, type WalOptions } from './options.js';
-import type { WalRecord } from './record.js';
+import type { WalAppendRecord, WalRecord } from './record.js';
 import { replayWal, type ReplayOptions, type ReplayStats } from './replay.js';
 import { SegmentWriter } from './segment-writer.js';
 
 interface Waiter<T> { resolve(v: T): void; reject(err: unknown): void }
 
 /** Appends queued while the previous group commit ran; they share one writev and one fsync. */
-interface Batch { buffers: Buffer[]; bytes: number; records: number; waiters: Waiter<void>[] }
+interface Batch { buffers: Buffer[]; bytes: number; records: number; waiters: Waiter<void>[]; pooled: Buffer[] }
+
+/** Frame buffers are pooled by power-of-two size from 64 KiB to 8 MiB; larger ones are plain allocations. */
+const MIN_POOLED = 64 << 10;
+const MAX_POOLED = 8 << 20;
+
+function pooledSize(n: number): number {
+  let size = MIN_POOLED;
+  while (size < n) size *= 2;
+  return size;
+}
 
 /**
  * The ingester's write-ahead log: one directory of numbered segments plus at most one
@@ -33,6 +44,8 @@ export class Wal {
   private readonly onFsync: ((seconds: number) => void) | undefined;
   private segment: SegmentWriter;
   private pending: Batch | null = null;
+  /** Frame buffers of committed batches, reused by later appends. */
+  private readonly framePool = new BufferPool(16 << 20);
   private rollWaiters: Waiter<number>[] = [];
   private idleWaiters: (() => void)[] = [];
   private running = false;
@@ -103,18 +116,24 @@ export class Wal {
    * fsync policy; rejects with WalIoError if their write or fsync failed (they may or may not
    * be replayed then), WalRecordError if a record cannot be encoded, WalClosedError after close().
    */
-  append(records: readonly WalRecord[]): Promise<void> {
+  append(records: readonly WalAppendRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(new WalClosedError());
     if (records.length === 0) return Promise.resolve();
     let buf: Buffer;
+    let pooled: Buffer | undefined;
     try {
-      buf = encodeFrames(records);
+      buf = encodeFrames(records, (n) => {
+        if (n > MAX_POOLED) return Buffer.allocUnsafe(n);
+        pooled = this.framePool.take(pooledSize(n));
+        return pooled;
+      });
     } catch (err) {
       return Promise.reject(err);
     }
     return new Promise<void>((resolve, reject) => {
-      const b = (this.pending ??= { buffers: [], bytes: 0, records: 0, waiters: [] });
+      const b = (this.pending ??= { buffers: [], bytes: 0, records: 0, waiters: [], pooled: [] });
       b.buffers.push(buf);
+      if (pooled !== undefined) b.pooled.push(pooled);
       b.bytes += buf.length;
       b.records += records.length;
       b.waiters.push({ resolve, reject });
@@ -235,6 +254,15 @@ export class Wal {
   }
 
   private async commit(b: Batch): Promise<void> {
+    try {
+      await this.writeBatch(b);
+    } finally {
+      // Written (or failed) and no longer referenced: the buffers can carry later appends.
+      for (const p of b.pooled) this.framePool.release(p);
+    }
+  }
+
+  private async writeBatch(b: Batch): Promise<void> {
     try {
       const full = this.segment.size > FILE_HEADER_SIZE && this.segment.size + b.bytes > this.segmentSize;
       if (this.poisoned || full) await this.roll();

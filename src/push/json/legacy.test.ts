@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JsonIterError } from './iterator.js';
 import { decodeJsonLegacy, parseRFC3339 } from './legacy.js';
+import { pushEntriesOf } from '../columns.js';
 
 const decode = (v: unknown): ReturnType<typeof decodeJsonLegacy> => decodeJsonLegacy(Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)));
 
@@ -26,13 +27,13 @@ test('decodes the /api/prom/push shape', () => {
     }],
   });
   assert.equal(req.streams[0].labels, '{test="test"}');
-  assert.deepEqual(req.streams[0].entries.map((e) => [e.ts, e.line.toString()]), [
+  assert.deepEqual(pushEntriesOf(req.streams[0].entries).map((e) => [e.ts, e.line.toString()]), [
     [1568399542380001319n, 'super line'],
     [1568399543380001319n, 'super line with labels'],
   ]);
-  assert.deepEqual(req.streams[0].entries[1].metadata, [{ name: 'a', value: '1' }, { name: 'b', value: '2' }]);
+  assert.deepEqual(pushEntriesOf(req.streams[0].entries)[1].metadata, [{ name: 'a', value: '1' }, { name: 'b', value: '2' }]);
   assert.deepEqual(decode('null'), { streams: [] });
-  assert.equal(decode({ STREAMS: [{ Labels: '{a="b"}', Entries: [{ TS: '1970-01-01T00:00:01+01:00', LINE: 'x' }] }] }).streams[0].entries[0].ts, -3599_000_000_000n);
+  assert.equal(pushEntriesOf(decode({ STREAMS: [{ Labels: '{a="b"}', Entries: [{ TS: '1970-01-01T00:00:01+01:00', LINE: 'x' }] }] }).streams[0].entries)[0].ts, -3599_000_000_000n);
 });
 
 test('errors name the field like jsoniter does', () => {

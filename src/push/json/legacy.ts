@@ -7,6 +7,7 @@
  */
 import { EMPTY_LABELS, type Label } from '../../model/labels.js';
 import type { Entry } from '../../model/entry.js';
+import { emptyEntries, pushEntriesFrom } from '../columns.js';
 import type { PushRequest, PushStream } from '../types.js';
 import { JsonIterError } from './iterator.js';
 
@@ -60,7 +61,7 @@ export function decodeJsonLegacy(body: Buffer): PushRequest {
 }
 
 function decodeStream(s: Json): PushStream {
-  if (s === null) return { labels: '', entries: [] };
+  if (s === null) return { labels: '', entries: emptyEntries() };
   if (!isObject(s)) fail(STREAMS, 'ReadObjectCB', 'expect { or n, but found ' + found(s));
   const labels = field(s, 'labels') ?? null;
   if (labels !== null && typeof labels !== 'string') {
@@ -70,7 +71,7 @@ function decodeStream(s: Json): PushStream {
   if (rawEntries !== null && !Array.isArray(rawEntries)) {
     fail(STREAMS + 'push.Stream.Entries: ', 'decode slice', 'expect [ or n, but found ' + found(rawEntries));
   }
-  return { labels: labels ?? '', entries: (rawEntries ?? []).map(decodeEntry) };
+  return { labels: labels ?? '', entries: pushEntriesFrom((rawEntries ?? []).map(decodeEntry)) };
 }
 
 function decodeEntry(e: Json): Entry {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { JsonIterError } from './iterator.js';
 import { decodeJsonV1 } from './v1.js';
+import { pushEntriesOf } from '../columns.js';
 
 const ZERO_TIME = -62135596800n * 1_000_000_000n;
 
@@ -32,34 +33,34 @@ test('decodes streams with sorted labels, timestamps, lines and structured metad
   });
   assert.equal(req.streams.length, 2);
   assert.equal(req.streams[0].labels, '{app="api", env="prod"}');
-  assert.deepEqual(req.streams[0].entries.map((e) => [e.ts, e.line.toString()]), [[1700000000000000001n, 'first'], [19n, 'second']]);
-  assert.deepEqual(req.streams[0].entries[0].metadata, [{ name: 'trace_id', value: 'abc' }, { name: 'status', value: '500' }]);
-  assert.deepEqual(req.streams[0].entries[1].metadata, []);
+  assert.deepEqual(pushEntriesOf(req.streams[0].entries).map((e) => [e.ts, e.line.toString()]), [[1700000000000000001n, 'first'], [19n, 'second']]);
+  assert.deepEqual(pushEntriesOf(req.streams[0].entries)[0].metadata, [{ name: 'trace_id', value: 'abc' }, { name: 'status', value: '500' }]);
+  assert.deepEqual(pushEntriesOf(req.streams[0].entries)[1].metadata, []);
   assert.equal(req.streams[1].labels, '{app="web"}');
 });
 
 test('lines without escapes are subarrays of the body; escapes are decoded', () => {
   const body = Buffer.from(JSON.stringify(stream([['1', 'plain line'], ['2', 'tab\there é 😀 \u0001']])));
   const req = decodeJsonV1(body);
-  const [plain, escaped] = req.streams[0].entries;
+  const [plain, escaped] = pushEntriesOf(req.streams[0].entries);
   assert.equal(plain.line.buffer, body.buffer);
   assert.equal(escaped.line.toString(), 'tab\there é 😀 \u0001');
-  assert.equal(decode('{"streams":[{"stream":{"a":"b"},"values":[["1","\\ud83d\\ude00 \\u00e9 \\/"]]}]}').streams[0].entries[0].line.toString(), '😀 é /');
+  assert.equal(pushEntriesOf(decode('{"streams":[{"stream":{"a":"b"},"values":[["1","\\ud83d\\ude00 \\u00e9 \\/"]]}]}').streams[0].entries)[0].line.toString(), '😀 é /');
 });
 
 test('follows Loki\'s lenient value decoding', () => {
   // Missing or extra elements, null values, missing fields.
-  assert.deepEqual(decode(stream([['19']])).streams[0].entries.map((e) => [e.ts, e.line.length]), [[19n, 0]]);
-  assert.equal(decode(stream([[]])).streams[0].entries[0].ts, ZERO_TIME);
-  assert.equal(decode(stream([['19', 'x', { a: 'b' }, 'extra', 5]])).streams[0].entries[0].line.toString(), 'x');
-  assert.deepEqual(decode(stream(null)).streams[0].entries, []);
-  assert.deepEqual(decode(stream([null, ['1', 'x']])).streams[0].entries.length, 1);
+  assert.deepEqual(pushEntriesOf(decode(stream([['19']])).streams[0].entries).map((e) => [e.ts, e.line.length]), [[19n, 0]]);
+  assert.equal(pushEntriesOf(decode(stream([[]])).streams[0].entries)[0].ts, ZERO_TIME);
+  assert.equal(pushEntriesOf(decode(stream([['19', 'x', { a: 'b' }, 'extra', 5]])).streams[0].entries)[0].line.toString(), 'x');
+  assert.deepEqual(pushEntriesOf(decode(stream(null)).streams[0].entries), []);
+  assert.deepEqual(pushEntriesOf(decode(stream([null, ['1', 'x']])).streams[0].entries).length, 1);
   assert.equal(decode({ streams: [{ values: [['1', 'x']] }] }).streams[0].labels, '');
-  assert.equal(decode(stream([['-1', 'x']])).streams[0].entries[0].ts, -1n);
+  assert.equal(pushEntriesOf(decode(stream([['-1', 'x']])).streams[0].entries)[0].ts, -1n);
   // Stream label values of any type are read as strings; duplicate keys keep the last.
   assert.equal(decode('{"streams":[{"stream":{"n":1,"b":true,"a":"x","a":"y"},"values":[]}]}').streams[0].labels, '{a="y", b="true", n="1"}');
   // Structured metadata keys are unescaped, values are kept as sent.
-  const sm = decode('{"streams":[{"stream":{"a":"b"},"values":[["1","x",{"k\\u0041":"v\\"q"}]]}]}').streams[0].entries[0].metadata;
+  const sm = pushEntriesOf(decode('{"streams":[{"stream":{"a":"b"},"values":[["1","x",{"k\\u0041":"v\\"q"}]]}]}').streams[0].entries)[0].metadata;
   assert.deepEqual(sm, [{ name: 'kA', value: 'v\\"q' }]);
   // Field names of the outer document match case-insensitively; others are skipped.
   assert.equal(decode('{"other":[1,{"x":null}],"STREAMS":[{"stream":{"a":"b"},"values":[["1","x"]]}]}').streams.length, 1);
@@ -151,7 +152,7 @@ test('escaped lines decode to the same text as JSON.parse, across arena chunks a
     fc.property(fc.array(fc.tuple(text, fc.boolean()), { minLength: 1, maxLength: 40 }), (lines) => {
       const values = lines.map(([l, big], i) => [String(i), big ? l.repeat(300) : l]);
       const req = decode({ streams: [{ stream: { a: 'b' }, values }] });
-      assert.deepEqual(req.streams[0].entries.map((e) => e.line.toString('utf8')), values.map((v) => v[1]));
+      assert.deepEqual(pushEntriesOf(req.streams[0].entries).map((e) => e.line.toString('utf8')), values.map((v) => v[1]));
     }),
     { numRuns: 150 },
   );

@@ -3,20 +3,19 @@
  *   {"streams":[{"stream":{"k":"v"},"values":[["<ns>","<line>",{"sm":"v"}]]}]}
  * Decoded with Loki's semantics: the outer document is walked as jsoniter does (decoding into
  * loghttp.PushRequest), each stream element as loghttp.LogProtoStream.UnmarshalJSON does with
- * jsonparser. Lines are subarrays of the body unless they contain escapes.
+ * jsonparser. Lines are ranges of the body; a line with escapes is unescaped in place.
  */
-import { EMPTY_LABELS, labelsToString, sortLabels, type Label } from '../../model/labels.js';
-import type { Entry } from '../../model/entry.js';
-import type { PushRequest, PushStream } from '../types.js';
+import { labelsToString, sortLabels, type Label } from '../../model/labels.js';
+import { ColumnBuilder } from '../columns.js';
+import type { PushEntries, PushRequest, PushStream } from '../types.js';
 import { Iterator, JsonIterError } from './iterator.js';
 import {
   get, MalformedArrayError, MalformedJsonError, MalformedObjectError, MalformedStringError, MalformedValueError,
-  nextToken, NULL, OBJECT, objectEach, parseInt64, parseString, STRING, Value, withMemo,
+  type Memo, nextToken, NULL, OBJECT, objectEach, parseInt64, parseString, STRING, Value, withMemo,
 } from './jsonparser.js';
 
 const PREFIX = 'loghttp.PushRequest.';
 const STREAMS_PREFIX = 'loghttp.PushRequest.Streams: []loghttp.LogProtoStream: ';
-const EMPTY_LINE: Buffer = Buffer.alloc(0);
 /** Go's zero time.Time, what an entry without a timestamp decodes to. */
 const ZERO_TIME_NS = -62135596800n * 1_000_000_000n;
 
@@ -24,6 +23,9 @@ const ZERO_TIME_NS = -62135596800n * 1_000_000_000n;
 export function decodeJsonV1(body: Buffer): PushRequest {
   const it = new Iterator(body);
   if (body.length === 0) throw new JsonIterError('EOF');
+  // ~270-byte lines with ~30 bytes of JSON around each; the builder grows if lines are shorter.
+  const cols = new ColumnBuilder(body, (body.length >>> 8) + 16);
+  const fixups: Fixup[] = [];
   let streams: PushStream[] = [];
   const c = it.nextToken();
   if (c === 0x6e) {
@@ -41,7 +43,7 @@ export function decodeJsonV1(body: Buffer): PushRequest {
     const isStreams = readFieldName(it);
     if (it.error !== undefined) it.fail(PREFIX);
     if (isStreams) {
-      streams = decodeStreams(it);
+      streams = decodeStreams(it, cols, fixups);
       if (it.error !== undefined) it.fail(STREAMS_PREFIX);
     } else {
       it.skip();
@@ -53,6 +55,7 @@ export function decodeJsonV1(body: Buffer): PushRequest {
     it.report('isObjectEnd', 'object ended prematurely, unexpected char ' + String.fromCharCode(t));
     it.fail(PREFIX);
   }
+  applyFixups(body, fixups);
   return { streams };
 }
 
@@ -83,7 +86,7 @@ function readFieldName(it: Iterator): boolean {
 }
 
 /** jsoniter's slice decoder for []LogProtoStream; each element goes through UnmarshalJSON. */
-function decodeStreams(it: Iterator): PushStream[] {
+function decodeStreams(it: Iterator, cols: ColumnBuilder, fixups: Fixup[]): PushStream[] {
   const streams: PushStream[] = [];
   const c = it.nextToken();
   if (c === 0x6e) {
@@ -103,7 +106,7 @@ function decodeStreams(it: Iterator): PushStream[] {
     it.skip();
     if (it.error !== undefined) return streams;
     const end = it.pos;
-    const res = withMemo(it.memo, () => decodeStream(it.b, start, end));
+    const res = withMemo(it.memo, () => decodeStream(it.b, start, end, cols, fixups, it.memo));
     if (typeof res === 'string') {
       it.report('unmarshalerDecoder', res);
       return streams;
@@ -116,10 +119,37 @@ function decodeStreams(it: Iterator): PushStream[] {
   }
 }
 
-/** loghttp.LogProtoStream.UnmarshalJSON over [start, end). Returns the stream or an error text. */
-export function decodeStream(b: Buffer, start: number, end: number): PushStream | string {
+/**
+ * A line that had escapes: its unescaped bytes go back into the body over its escaped text
+ * (never longer) once the whole body has decoded, so that error texts, which quote the body,
+ * see it unchanged until then.
+ */
+interface Fixup {
+  stream: PushEntries | undefined;
+  /** Builder index of the entry (stream-relative once the stream is known). */
+  index: number;
+  start: number;
+  bytes: Buffer;
+}
+
+function applyFixups(b: Buffer, fixups: readonly Fixup[]): void {
+  for (const f of fixups) {
+    f.bytes.copy(b, f.start);
+    (f.stream!.lineEnd as Uint32Array)[f.index] = f.start + f.bytes.length;
+  }
+}
+
+/**
+ * loghttp.LogProtoStream.UnmarshalJSON over [start, end). Returns the stream or an error text.
+ * Entries go to `cols`; lines with escapes are recorded in `fixups`.
+ */
+export function decodeStream(
+  b: Buffer, start: number, end: number, cols = new ColumnBuilder(b, 16), fixups: Fixup[] = [], memo?: Memo,
+): PushStream | string {
   let labels = '';
-  let entries: Entry[] = [];
+  cols.beginStream();
+  const base = cols.n;
+  const firstFixup = fixups.length;
   const err = objectEach(b, start, end, (key, v) => {
     if (key.length !== 6) return undefined;
     const k = key.toString('latin1');
@@ -129,13 +159,22 @@ export function decodeStream(b: Buffer, start: number, end: number): PushStream 
       labels = res.text;
     } else if (k === 'values') {
       if (v.type === NULL) return undefined;
-      const res = decodeEntries(b, v.start, v.end);
-      if (typeof res === 'string') return res;
-      entries = res;
+      // A repeated "values" replaces the earlier one.
+      cols.restartStream();
+      fixups.length = firstFixup;
+      const res = decodeEntries(b, v.start, v.end, cols, fixups, memo);
+      if (res !== undefined) return res;
     }
     return undefined;
   });
-  return err ?? { labels, entries };
+  if (err !== undefined) return err;
+  const entries = cols.endStream();
+  for (let i = firstFixup; i < fixups.length; i++) {
+    fixups[i].stream = entries;
+    fixups[i].index -= base;
+  }
+  if (memo === undefined) applyFixups(b, fixups.splice(firstFixup));
+  return { labels, entries };
 }
 
 /**
@@ -163,42 +202,90 @@ function decodeLabelSet(b: Buffer, v: Value): { text: string } | string {
  * unmarshalHTTPToLogProtoEntries: jsonparser.ArrayEach over the values, written out as a loop
  * (no callback) since it runs for every line. A walk error wins over an entry's error.
  */
-function decodeEntries(b: Buffer, start: number, end: number): Entry[] | string {
-  const entries: Entry[] = [];
+function decodeEntries(b: Buffer, start: number, end: number, cols: ColumnBuilder, fixups: Fixup[], memo: Memo | undefined): string | undefined {
   if (start >= end) return MalformedObjectError;
   const nT = nextToken(b, start, end);
   if (nT < 0) return MalformedJsonError;
   let off = nextToken(b, nT + 1, end);
   if (off < 0) return MalformedJsonError;
-  if (b[off] === 0x5d) return entries;
+  if (b[off] === 0x5d) return undefined;
   const v = new Value();
   const inner = new Value();
   let parseError: string | undefined;
   for (;;) {
     const err = get(b, off, end, v);
     if (err !== undefined) return err;
-    if (parseError === undefined && v.type !== NULL) {
-      const e = decodeEntry(b, v.start, v.end, inner);
-      if (typeof e === 'string') parseError = e;
-      else entries.push(e);
-    }
+    if (parseError === undefined && v.type !== NULL) parseError = decodeEntry(b, v.start, v.end, inner, cols, fixups, memo);
     off = nextToken(b, v.next, end);
     if (off < 0) return MalformedArrayError;
     if (b[off] === 0x5d) break;
     if (b[off] !== 0x2c) return MalformedArrayError;
     off++;
   }
-  return parseError ?? entries;
+  return parseError;
+}
+
+/** Timestamp parsed by parseTimestamp: seconds and nanoseconds, or the bigint when not in the fast range. */
+let tsSec = 0;
+let tsNsec = 0;
+let tsBig: bigint | undefined;
+
+/**
+ * jsonparser.ParseInt of a decimal nanosecond timestamp into tsSec/tsNsec without a bigint
+ * for the usual 1-19 digit non-negative values; anything else goes through parseInt64.
+ */
+function parseTimestamp(b: Buffer, s: number, e: number): string | undefined {
+  const len = e - s;
+  if (len > 0 && len <= 19 && b[s] !== 0x2d) {
+    const split = Math.max(s, e - 9);
+    let sec = 0;
+    let nsec = 0;
+    let ok = true;
+    for (let i = s; i < split; i++) {
+      const d = b[i] - 0x30;
+      if (d < 0 || d > 9) { ok = false; break; }
+      sec = sec * 10 + d;
+    }
+    for (let i = split; ok && i < e; i++) {
+      const d = b[i] - 0x30;
+      if (d < 0 || d > 9) { ok = false; break; }
+      nsec = nsec * 10 + d;
+    }
+    // Below 2^33 s the value is far inside int64: no overflow rules apply.
+    if (ok && sec < 8589934592) {
+      tsSec = sec;
+      tsNsec = nsec;
+      tsBig = undefined;
+      return undefined;
+    }
+  }
+  const n = parseInt64(b, s, e);
+  if (typeof n === 'string') return n;
+  tsBig = n;
+  return undefined;
+}
+
+/** Whether b[s, e) holds a backslash (a JSON string with escapes). */
+function hasEscape(b: Buffer, s: number, e: number, memo: Memo | undefined): boolean {
+  // The iterator has walked every string of the stream already and noted those with escapes.
+  if (memo !== undefined && memo.buf === b) return memo.strings.has(s);
+  for (let i = s; i < e; i++) if (b[i] === 0x5c) return true;
+  return false;
 }
 
 /**
  * One `["<ns>","<line>",{sm}]` value, with unmarshalHTTPToLogProtoEntry's quirks: a type error
  * does not advance the element index, so the next element is read in the same role, and the
  * last error wins. Structured metadata values are kept as sent (still JSON-escaped), like Loki.
+ * Adds the entry to `cols`, or returns an error text.
  */
-function decodeEntry(b: Buffer, start: number, end: number, v: Value): Entry | string {
-  let ts = ZERO_TIME_NS;
-  let line: Buffer = EMPTY_LINE;
+function decodeEntry(
+  b: Buffer, start: number, end: number, v: Value, cols: ColumnBuilder, fixups: Fixup[], memo: Memo | undefined,
+): string | undefined {
+  let hasTs = false;
+  let lineStart = 0;
+  let lineEnd = 0;
+  let escaped: Buffer | undefined;
   let metadata: Label[] | undefined;
   if (start >= end) return MalformedObjectError;
   const nT = nextToken(b, start, end);
@@ -216,13 +303,20 @@ function decodeEntry(b: Buffer, start: number, end: number, v: Value): Entry | s
       } else if (i === 2 && v.type !== OBJECT) {
         parseError = MalformedObjectError;
       } else if (i === 0) {
-        const n = parseInt64(b, v.start, v.end);
-        if (typeof n === 'string') parseError = n;
-        else { ts = n; i++; }
+        const e = parseTimestamp(b, v.start, v.end);
+        if (e !== undefined) parseError = e;
+        else { hasTs = true; i++; }
       } else if (i === 1) {
-        const l = parseString(b, v.start, v.end);
-        if (l === undefined) parseError = MalformedValueError;
-        else { line = l; i++; }
+        if (!hasEscape(b, v.start, v.end, memo)) {
+          lineStart = v.start;
+          lineEnd = v.end;
+          escaped = undefined;
+          i++;
+        } else {
+          const l = parseString(b, v.start, v.end);
+          if (l === undefined) parseError = MalformedValueError;
+          else { lineStart = v.start; lineEnd = v.start; escaped = l; i++; }
+        }
       } else if (i === 2) {
         const sm = decodeMetadata(b, v);
         if (typeof sm === 'string') parseError = sm;
@@ -238,7 +332,13 @@ function decodeEntry(b: Buffer, start: number, end: number, v: Value): Entry | s
     }
   }
   if (parseError !== undefined) return parseError;
-  return { ts, line, metadata: metadata && metadata.length > 0 ? metadata : EMPTY_LABELS };
+  let idx: number;
+  if (!hasTs) idx = cols.addBig(ZERO_TIME_NS, lineStart, lineEnd);
+  else if (tsBig === undefined) idx = cols.add(tsSec, tsNsec, lineStart, lineEnd);
+  else idx = cols.addBig(tsBig, lineStart, lineEnd);
+  if (escaped !== undefined) fixups.push({ stream: undefined, index: idx, start: lineStart, bytes: escaped });
+  if (metadata !== undefined && metadata.length > 0) cols.setMetadata(idx, metadata);
+  return undefined;
 }
 
 function decodeMetadata(b: Buffer, v: Value): Label[] | string {

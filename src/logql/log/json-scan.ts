@@ -1,0 +1,286 @@
+/**
+ * The lenient JSON scanner Loki's json/unpack stages use (github.com/grafana/jsonparser),
+ * on Buffer windows [start, end) without copying. Error texts are the library's, since
+ * they become `__error_details__`. It validates only what it walks through: numbers are any
+ * token starting with a digit or '-', nested values are skipped by bracket counting.
+ */
+
+export const enum JT { NotExist, String, Number, Object, Array, Boolean, Null, Unknown }
+
+export const UNKNOWN_VALUE_TYPE = 'Unknown value type';
+export const MALFORMED_JSON = 'Malformed JSON error';
+export const MALFORMED_STRING = 'Value is string, but can\'t find closing \'"\' symbol';
+export const MALFORMED_ARRAY = 'Value is array, but can\'t find closing \']\' symbol';
+export const MALFORMED_OBJECT = 'Value looks like object, but can\'t find closing \'}\' symbol';
+export const MALFORMED_STRING_ESCAPE = 'Encountered an invalid escape sequence in a string';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** First non-whitespace index in [i, end), or -1. */
+export function nextToken(d: Uint8Array, i: number, end: number): number {
+  for (; i < end; i++) if (!isWs(d[i])) return i;
+  return -1;
+}
+
+/** Set by stringEnd: whether the string had a backslash. */
+export let lastEscaped = false;
+
+/**
+ * End of a string whose body starts at i: the index after the closing quote, or -1.
+ * A quote preceded by an odd run of backslashes is escaped.
+ */
+export function stringEnd(d: Uint8Array, i: number, end: number): number {
+  let escaped = false;
+  for (let k = i; k < end; k++) {
+    const c = d[k];
+    if (c === QUOTE) {
+      if (!escaped) {
+        lastEscaped = false;
+        return k + 1;
+      }
+      let j = k - 1;
+      let even = false;
+      for (;;) {
+        if (j < i || d[j] !== BACKSLASH) {
+          even = true;
+          break;
+        }
+        j--;
+        if (j < i || d[j] !== BACKSLASH) break;
+        j--;
+      }
+      if (even) {
+        lastEscaped = true;
+        return k + 1;
+      }
+    } else if (c === BACKSLASH) {
+      escaped = true;
+    }
+  }
+  lastEscaped = escaped;
+  return -1;
+}
+
+/** End (exclusive) of the block opening at i, skipping strings; -1 if unclosed. */
+export function blockEnd(d: Uint8Array, i: number, end: number, open: number, close: number): number {
+  let level = 0;
+  while (i < end) {
+    const c = d[i];
+    if (c === QUOTE) {
+      const se = stringEnd(d, i + 1, end);
+      if (se === -1) return -1;
+      i = se - 1;
+    } else if (c === open) {
+      level++;
+    } else if (c === close) {
+      level--;
+      if (level === 0) return i + 1;
+    }
+    i++;
+  }
+  return -1;
+}
+
+function tokenEnd(d: Uint8Array, i: number, end: number): number {
+  for (; i < end; i++) {
+    const c = d[i];
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x2c || c === 0x7d || c === 0x5d) return i;
+  }
+  return end;
+}
+
+function bytesAre(d: Uint8Array, s: number, e: number, lit: string): boolean {
+  if (e - s !== lit.length) return false;
+  for (let k = 0; k < lit.length; k++) if (d[s + k] !== lit.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Result of getValue: the value bytes (quotes stripped for strings) and where it ends. */
+export interface Value {
+  type: JT;
+  start: number;
+  end: number;
+  /** Index after the value in the data. */
+  next: number;
+  /** Strings only: whether a backslash occurs. */
+  escaped: boolean;
+}
+
+/**
+ * jsonparser.Get without keys: the value starting at the first token in [i, end).
+ * Returns an error text, or undefined with `out` filled.
+ */
+export function getValue(d: Uint8Array, i: number, end: number, out: Value): string | undefined {
+  const o = nextToken(d, i, end);
+  if (o === -1) return MALFORMED_JSON;
+  const c = d[o];
+  out.escaped = false;
+  if (c === QUOTE) {
+    const se = stringEnd(d, o + 1, end);
+    if (se === -1) return MALFORMED_STRING;
+    out.type = JT.String;
+    out.start = o + 1;
+    out.end = se - 1;
+    out.next = se;
+    out.escaped = lastEscaped;
+    return undefined;
+  }
+  if (c === 0x5b || c === 0x7b) {
+    const be = blockEnd(d, o, end, c, c + 2);
+    if (be === -1) return c === 0x5b ? MALFORMED_ARRAY : MALFORMED_OBJECT;
+    out.type = c === 0x5b ? JT.Array : JT.Object;
+    out.start = o;
+    out.end = be;
+    out.next = be;
+    return undefined;
+  }
+  const te = tokenEnd(d, o, end);
+  switch (c) {
+    case 0x74: case 0x66:
+      if (!bytesAre(d, o, te, 'true') && !bytesAre(d, o, te, 'false')) return UNKNOWN_VALUE_TYPE;
+      out.type = JT.Boolean;
+      break;
+    case 0x75: case 0x6e:
+      if (!bytesAre(d, o, te, 'null')) return UNKNOWN_VALUE_TYPE;
+      out.type = JT.Null;
+      break;
+    default:
+      if (!((c >= 0x30 && c <= 0x39) || c === 0x2d)) return UNKNOWN_VALUE_TYPE;
+      out.type = JT.Number;
+  }
+  out.start = o;
+  out.end = te;
+  out.next = te;
+  return undefined;
+}
+
+/** Called for each member: key bytes [ks, ke) (escaped flag), and the value. Returns an error to stop. */
+export type MemberFn = (ks: number, ke: number, keyEscaped: boolean, v: Value) => string | undefined;
+
+/** jsonparser.ObjectEach over the object at the first token of [start, end). */
+export function objectEach(d: Uint8Array, start: number, end: number, fn: MemberFn): string | undefined {
+  let off = nextToken(d, start, end);
+  if (off === -1 || d[off] !== 0x7b) return MALFORMED_OBJECT;
+  off++;
+  let t = nextToken(d, off, end);
+  if (t === -1) return MALFORMED_JSON;
+  off = t;
+  if (d[off] === 0x7d) return undefined;
+  let lastComma = -1;
+  const v: Value = { type: JT.NotExist, start: 0, end: 0, next: 0, escaped: false };
+  while (off < end) {
+    const c = d[off];
+    if (c === 0x7d) return lastComma !== -1 && lastComma + 1 === off ? MALFORMED_OBJECT : undefined;
+    if (c !== QUOTE) return MALFORMED_OBJECT;
+    off++;
+    const se = stringEnd(d, off, end);
+    if (se === -1) return MALFORMED_JSON;
+    const ks = off;
+    const ke = se - 1;
+    const keyEscaped = lastEscaped;
+    off = se;
+    if (keyEscaped && unescape(d, ks, ke) === undefined) return MALFORMED_STRING_ESCAPE;
+    t = nextToken(d, off, end);
+    if (t === -1 || d[t] !== 0x3a) return MALFORMED_JSON;
+    off = t + 1;
+    const err = getValue(d, off, end, v);
+    if (err !== undefined) return err;
+    const cbErr = fn(ks, ke, keyEscaped, v);
+    if (cbErr !== undefined) return cbErr;
+    off = v.next;
+    t = nextToken(d, off, end);
+    if (t === -1) return MALFORMED_ARRAY;
+    off = t;
+    if (d[off] === 0x7d) return undefined;
+    if (d[off] !== 0x2c) return MALFORMED_OBJECT;
+    lastComma = off;
+    off++;
+    t = nextToken(d, off, end);
+    if (t === -1) return MALFORMED_ARRAY;
+    if (t - off > 0) lastComma += t - off - 1;
+    off = t;
+  }
+  return MALFORMED_OBJECT;
+}
+
+function hex(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
+  return -1;
+}
+
+/** \uXXXX at i (only the 4 hex digits are checked, as the library does), or -1. */
+function u4(d: Uint8Array, i: number, end: number): number {
+  if (end - i < 6) return -1;
+  const a = hex(d[i + 2]);
+  const b = hex(d[i + 3]);
+  const c = hex(d[i + 4]);
+  const e = hex(d[i + 5]);
+  if (a < 0 || b < 0 || c < 0 || e < 0) return -1;
+  return (a << 12) | (b << 8) | (c << 4) | e;
+}
+
+function pushUtf8(out: number[], r: number): void {
+  if (r < 0x80) out.push(r);
+  else if (r < 0x800) out.push(0xc0 | (r >> 6), 0x80 | (r & 0x3f));
+  else if (r >= 0xd800 && r <= 0xdfff) out.push(0xef, 0xbf, 0xbd);
+  else if (r < 0x10000) out.push(0xe0 | (r >> 12), 0x80 | ((r >> 6) & 0x3f), 0x80 | (r & 0x3f));
+  else if (r <= 0x10ffff) out.push(0xf0 | (r >> 18), 0x80 | ((r >> 12) & 0x3f), 0x80 | ((r >> 6) & 0x3f), 0x80 | (r & 0x3f));
+  else out.push(0xef, 0xbf, 0xbd);
+}
+
+const SIMPLE_ESCAPES: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x2f: 0x2f, 0x62: 8, 0x66: 12, 0x6e: 10, 0x72: 13, 0x74: 9 };
+
+/** jsonparser.Unescape of [start, end): the unescaped bytes, or undefined on a bad escape. */
+export function unescape(d: Uint8Array, start: number, end: number): Buffer | undefined {
+  const out: number[] = [];
+  let i = start;
+  while (i < end) {
+    const c = d[i];
+    if (c !== BACKSLASH) {
+      out.push(c);
+      i++;
+      continue;
+    }
+    if (end - i < 2) return undefined;
+    const e = d[i + 1];
+    const simple = SIMPLE_ESCAPES[e];
+    if (simple !== undefined) {
+      out.push(simple);
+      i += 2;
+      continue;
+    }
+    if (e !== 0x75) return undefined;
+    const r = u4(d, i, end);
+    if (r < 0) return undefined;
+    if (r <= 0xffff && !(r >= 0xd800 && r <= 0xdfff)) {
+      pushUtf8(out, r);
+      i += 6;
+      continue;
+    }
+    const r2 = u4(d, i + 6, end);
+    if (r2 < 0 || r2 < 0xdc00) return undefined;
+    pushUtf8(out, 0x10000 + (r - 0xd800) * 1024 + (r2 - 0xdc00));
+    i += 12;
+  }
+  return Buffer.from(out);
+}
+
+/** Loki's unescapeJSONString: "" on a bad escape, U+FFFD (invalid UTF-8 included) becomes a space. */
+export function jsonString(d: Buffer, start: number, end: number, escaped: boolean): string {
+  let s: string;
+  if (escaped) {
+    const u = unescape(d, start, end);
+    if (u === undefined) return '';
+    s = u.toString('utf8');
+  } else {
+    s = d.toString('utf8', start, end);
+  }
+  return s.includes('\ufffd') ? s.replace(/\ufffd/g, ' ') : s;
+}

@@ -1,0 +1,21 @@
+import type { LabelsBuilder } from './labels-builder.js';
+
+/**
+ * One step of a compiled pipeline. Stages never mutate the line they get: they return it,
+ * a new Buffer, or null when the entry is filtered out.
+ */
+export interface Stage {
+  process(ts: bigint, line: Buffer, lbs: LabelsBuilder): Buffer | null;
+  /** Labels the stage reads, for the parser hints of metric queries. */
+  requiredLabelNames(): readonly string[];
+  /** Set on single label filters (not and/or): parser hints may run them early. */
+  readonly hintFilter?: { readonly name: string };
+}
+
+/** A stage that only filters lines. */
+export function filterStage(test: (line: Buffer) => boolean): Stage {
+  return {
+    process: (_ts, line) => (test(line) ? line : null),
+    requiredLabelNames: () => [],
+  };
+}
