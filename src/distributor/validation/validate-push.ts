@@ -14,7 +14,6 @@ import { halvesOf, HI, LO, type EntryColumns, type StreamEntries } from '../../m
 import { EMPTY_LABELS, type Label, type Labels } from '../../model/labels.js';
 import type { PushEntries, PushRequest } from '../../push/types.js';
 import { DETECTED_LEVEL, LevelDetector } from './detected-level.js';
-import { Reason } from './messages.js';
 import { resolveStreamLabels, type StreamLabels } from './stream-labels.js';
 import { canonicalMetadata, metadataSize, normalizeMetadata } from './structured-metadata.js';
 import type { Discarded, ValidationResult } from './types.js';

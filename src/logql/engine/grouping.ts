@@ -9,15 +9,17 @@ export function isSingleton(g: Grouping | undefined): boolean {
   return g !== undefined && !g.without && g.labels.length === 0;
 }
 
+// Grouped labels are built like Prometheus' labels.Builder, where an empty value means "absent":
+// `sum by (x)` over samples whose x is "" yields {}, not {x=""}.
 export function keepNames(labels: Labels, names: ReadonlySet<string>): Labels {
   const out: Label[] = [];
-  for (const l of labels) if (names.has(l.name)) out.push(l);
+  for (const l of labels) if (names.has(l.name) && l.value !== '') out.push(l);
   return out.length === labels.length ? labels : out;
 }
 
 export function dropNames(labels: Labels, names: ReadonlySet<string>): Labels {
   const out: Label[] = [];
-  for (const l of labels) if (!names.has(l.name)) out.push(l);
+  for (const l of labels) if (!names.has(l.name) && l.value !== '') out.push(l);
   return out.length === labels.length ? labels : out;
 }
 
