@@ -5,8 +5,10 @@
 //
 //   npm run build && node bench/ingest.mjs --format protobuf --total-bytes 1GB [--streams 1000] [--fsync always]
 //     [--dist DIR] (another build's output dir, default ./dist) [--node-flags trace-gc,max-semi-space-size=32] (server node flags, without dashes)
+//     [--threads] (also print the server's CPU seconds per thread name)
+//     [--ingester key=value,...] (extra ingester settings, e.g. memory_flush_threshold=0)
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +37,7 @@ common:
   path_prefix: ${data}
 ingester:
   chunk_encoding: ${args.encoding ?? 'snappy'}
-  wal:
+${(args.ingester ?? '').split(',').filter(Boolean).map((kv) => `  ${kv.replace('=', ': ')}\n`).join('')}  wal:
     enabled: true
     fsync: ${args.fsync ?? 'always'}
 limits_config:
@@ -48,6 +50,20 @@ limits_config:
 `);
 
 const nodeFlags = args['node-flags'] ? args['node-flags'].split(',').filter(Boolean).map((f) => `--${f}`) : [];
+/** CPU seconds per thread name of a process (Linux /proc), e.g. main, GC helpers, libuv pool. */
+function threadCpu(pid) {
+  const byName = new Map();
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = Number(t) === pid ? 'main' : readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim();
+      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / 100);
+    } catch { /* thread exited */ }
+  }
+  return [...byName].sort((a, b) => b[1] - a[1]).map(([n, s]) => `${n}=${s.toFixed(1)}`).join(' ');
+}
+
 const server = spawn(process.execPath, [...nodeFlags, ...(args.prof ? ['--cpu-prof', '--cpu-prof-dir', args.prof] : []), join(resolve(args.dist ?? join(ROOT, 'dist')), 'cli/main.js'), `-config.file=${config}`], { stdio: ['ignore', 'inherit', 'inherit'] });
 const url = `http://127.0.0.1:${port}`;
 try {
@@ -63,6 +79,7 @@ try {
     '--concurrency', args.concurrency ?? '4', '--total-bytes', args['total-bytes'] ?? '1GB', '--out', out,
     ...(args.verify ? ['--verify'] : [])], { stdio: 'inherit' });
   const r = JSON.parse(readFileSync(out, 'utf8'));
+  if (args.threads) console.log(`threads (CPU s since start, by name): ${threadCpu(server.pid)}`);
   const mbPerCpuS = r.bytes / 1e6 / r.serverCpuSeconds;
   console.log(`SUMMARY format=${r.format} streams=${r.streams} fsync=${args.fsync ?? 'always'} MB/s=${r.mbPerSec.toFixed(1)} lines/s=${Math.round(r.linesPerSec)} cpu_s_per_GB=${r.serverCpuSecondsPerGB.toFixed(1)} MB_per_cpu_s=${mbPerCpuS.toFixed(1)} peak_rss_MiB=${(r.serverPeakRssBytes / 2 ** 20).toFixed(0)} p50_ms=${r.p50Ms.toFixed(1)} p99_ms=${r.p99Ms.toFixed(1)} errors=${r.errors}`);
 } finally {

@@ -7,7 +7,11 @@ import { Ingester } from '../ingester/ingester.js';
 import { Metrics } from '../metrics/metrics.js';
 import { Querier } from '../querier/querier.js';
 import { StoreReader } from '../querier/store-reader.js';
-import { HttpServer } from '../server/http.js';
+import { Authenticator, redactSecrets } from '../server/auth.js';
+import { HttpServer, loadTlsSettings, type TlsSettings } from '../server/http.js';
+import { TenantQueryScheduler } from '../server/query-scheduler.js';
+import { validateTenantId } from '../server/tenant.js';
+import { MetadataApi } from '../querier/metadata/api.js';
 import { registerOpsRoutes } from '../server/routes/ops.js';
 import { registerPushRoutes } from '../server/routes/push.js';
 import { registerQueryRoutes } from '../server/routes/query.js';
@@ -36,8 +40,9 @@ export class App {
   private address: AddressInfo | undefined;
   private stopping: Promise<void> | undefined;
 
-  private constructor(private readonly deps: AppDeps) {
+  private constructor(private readonly deps: AppDeps, tls: TlsSettings | undefined) {
     const { config, log } = deps;
+    const auth = config.auth ? new Authenticator(config.auth, config.auth_enabled, validateTenantId) : undefined;
     const objects = new FilesystemObjectStore(config.storage_config.filesystem.directory);
     const index = new IndexStore(objects, { periods: indexPeriodsFromSchema(config.schema_config.configs) });
     this.ingester = new Ingester(
@@ -49,16 +54,19 @@ export class App {
     );
     const distributor = new Distributor(deps.limitsFor, this.ingester, this.metrics);
     const querier = new Querier(this.ingester, new StoreReader(index, objects));
+    const stats = new MetadataApi({ ingester: this.ingester, index }, querier);
     this.server = new HttpServer(this.metrics, log.child({ component: 'server' }), {
       requestTimeoutMs: config.server.http_server_read_timeout,
       keepAliveTimeoutMs: config.server.http_server_idle_timeout,
+      tls,
+      auth,
     });
     const modules = resolveModules([config.target]);
     registerOpsRoutes(this.server, {
       metrics: this.metrics,
       ingester: this.ingester,
       modules,
-      configYaml: deps.configYaml,
+      configYaml: (mode) => redactSecrets(deps.configYaml(mode)),
       isReady: () => (this.ingester.ready ? undefined : 'Ingester not ready: replaying the WAL'),
     });
     const maxBody = config.server.http_server_max_request_body_size;
@@ -67,6 +75,8 @@ export class App {
       authEnabled: config.auth_enabled,
       multiTenant: config.querier.multi_tenant_queries_enabled,
       limitsFor: deps.limitsFor,
+      scheduler: new TenantQueryScheduler(config.querier.max_concurrent, config.frontend.max_outstanding_per_tenant),
+      indexBytes: async (tenant, from, through, matchers) => (await stats.stats([tenant], { start: from, end: through }, matchers)).bytes,
     });
     registerMetadataRoutes(this.server, {
       ingester: this.ingester, index, querier,
@@ -84,7 +94,7 @@ export class App {
     const { config } = deps;
     await mkdir(config.storage_config.filesystem.directory, { recursive: true });
     if (config.ingester.wal.enabled) await mkdir(config.ingester.wal.dir, { recursive: true });
-    const app = new App(deps);
+    const app = new App(deps, await loadTlsSettings(config.server.http_tls_config));
     await app.ingester.start();
     app.address = await app.server.listen(config.server.http_listen_port, config.server.http_listen_address);
     deps.log.info('server listening', { component: 'server', addr: `${app.address.address}:${app.address.port}` });
@@ -93,7 +103,7 @@ export class App {
 
   get url(): string {
     if (!this.address) throw new Error('not listening');
-    return `http://${this.address.address}:${this.address.port}`;
+    return `${this.server.secure ? 'https' : 'http'}://${this.address.address}:${this.address.port}`;
   }
 
   /** Graceful stop: refuse new connections, finish requests, flush chunks, close the WAL. */

@@ -13,7 +13,7 @@ const SCAN_LIMIT = 8;
 const INITIAL_LINE_BYTES = 16 * 1024;
 const INITIAL_ENTRIES = 64;
 /** Line buffers of cut heads, reused by new and growing heads. */
-const linesPool = new BufferPool(16 << 20);
+const linesPool = new BufferPool(4 << 20);
 const EMPTY_LINES = Buffer.alloc(0);
 
 /**
@@ -45,13 +45,17 @@ export class HeadBlock {
   // Built on the first check the sorted fast path cannot answer, then kept up to date.
   private byTs: DedupeIndex | null = null;
 
-  /** Grows up to a block of `maxBytes` (+ one line) without reallocating more than a few times. */
-  constructor(private readonly maxBytes = 64 * 1024) {
+  /**
+   * Grows up to a block of `maxBytes` (+ one line) without reallocating more than a few times;
+   * `expectedEntries` sizes the columns (e.g. the previous block's count).
+   */
+  constructor(private readonly maxBytes = 64 * 1024, expectedEntries = INITIAL_ENTRIES) {
     this.lines = linesPool.take(Math.min(maxBytes + 1024, INITIAL_LINE_BYTES));
-    this.ts = new BigInt64Array(INITIAL_ENTRIES);
+    const entries = Math.max(INITIAL_ENTRIES, Math.min(expectedEntries, 16384));
+    this.ts = new BigInt64Array(entries);
     this.tsLo = new Uint32Array(this.ts.buffer);
     this.tsHi = new Int32Array(this.ts.buffer);
-    this.lineStart = new Uint32Array(INITIAL_ENTRIES + 1);
+    this.lineStart = new Uint32Array(entries + 1);
   }
 
   get count(): number {

@@ -98,6 +98,11 @@ export class MemChunk {
   get maxTsLo(): number {
     return this.maxLo;
   }
+  /** Bytes held by the uncompressed head block. */
+  get headBytes(): number {
+    return this.head.memoryBytes;
+  }
+
   /** Bytes this chunk holds in memory: compressed blocks, the head block's buffers, the encoded copy. */
   get memoryBytes(): number {
     return this.compressed + this.head.memoryBytes + (this.encoded === null ? 0 : this.encoded.length);
@@ -170,9 +175,11 @@ export class MemChunk {
     if (this.head.count === 0) return;
     const batch = this.head.toBatch(true);
     for (const part of splitBySpan(batch)) this.addBlock(part, !this.sealed);
+    const count = this.head.count;
     this.head.recycle();
-    // A sealed chunk takes no more appends: no need for a fresh head's buffers.
-    this.head = this.sealed ? SEALED_HEAD : new HeadBlock(this.blockSize);
+    // A sealed chunk takes no more appends: no need for a fresh head's buffers. The next block
+    // is sized like this one (entries of a stream tend to be alike).
+    this.head = this.sealed ? SEALED_HEAD : new HeadBlock(this.blockSize, count + (count >>> 3));
   }
 
   private addBlock(batch: EntryBatch, withFilter: boolean): void {

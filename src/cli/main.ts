@@ -5,10 +5,12 @@ import { ConfigError, TenantLimits, configToYaml, loadConfig, type ConfigMode } 
 import { errorMessage } from '../util/errors.js';
 import { Logger, rootLogger } from '../util/logger.js';
 import { VERSION } from '../util/version.js';
+import { isSubcommand, runSubcommand } from './commands/dispatch.js';
 import { flagUsage } from './flags.js';
 
 /** `skald [flags]`: runs the server, Loki-style (`-config.file=…`, `-target=all`, …). */
 async function main(argv: readonly string[]): Promise<number> {
+  if (isSubcommand(argv[0])) return runSubcommand(argv);
   let loaded;
   try {
     loaded = await loadConfig(argv, process.env);

@@ -16,7 +16,7 @@ function lokiSchemaPaths(schema: AnySchema, prefix = ''): string[] {
     const path = prefix === '' ? key : `${prefix}.${key}`;
     if (spec.kind === 'leaf') { if (!spec.skald) out.push(path); }
     else if (spec.kind === 'group') out.push(...lokiSchemaPaths(spec.fields, path));
-    else if (spec.kind === 'list') out.push(path, ...lokiSchemaPaths(spec.item, path));
+    else if (spec.kind === 'list') out.push(...(spec.skald ? [] : [path]), ...lokiSchemaPaths(spec.item, path));
   }
   return out;
 }

@@ -4,8 +4,8 @@
  */
 import { group, leaf, list, nullableGroup, type Schema } from './spec.js';
 import type {
-  ChunkEncoding, CommonConfig, FsyncPolicy, IngesterConfig, LimitsConfig, LogLevel, PeriodConfig, QuerierConfig,
-  RuntimeConfigConfig, ServerConfig, SkaldConfig, StorageConfig, WalConfig,
+  AuthConfig, AuthTokenConfig, AuthUserConfig, ChunkEncoding, ClientAuthType, CommonConfig, FrontendConfig, FsyncPolicy, HttpTlsConfig,
+  IngesterConfig, LimitsConfig, LogLevel, PeriodConfig, QuerierConfig, RuntimeConfigConfig, ServerConfig, SkaldConfig, StorageConfig, WalConfig,
 } from './types.js';
 import { T } from './values.js';
 
@@ -28,6 +28,19 @@ export const CHUNK_ENCODING_ALIASES: Readonly<Record<string, ChunkEncoding>> = {
 };
 export const FSYNC_POLICIES: readonly FsyncPolicy[] = ['always', 'interval', 'never'];
 export const KV_STORES = ['consul', 'etcd', 'inmemory', 'memberlist', 'multi'] as const;
+export const CLIENT_AUTH_TYPES: readonly ClientAuthType[] = [
+  '', 'NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert',
+];
+export const AUTH_ACCESS = ['read-write', 'read', 'write'] as const;
+
+const httpTls: Schema<HttpTlsConfig> = {
+  cert_file: leaf(T.string, '', 'Server certificate (PEM); with key_file set, the HTTP server speaks HTTPS only.', { flag: 'server.http-tls-cert-path' }),
+  key_file: leaf(T.string, '', 'Private key of cert_file (PEM).', { flag: 'server.http-tls-key-path' }),
+  client_auth_type: leaf(T.enumOf(CLIENT_AUTH_TYPES, { RequireClientCert: 'RequireAnyClientCert' }), '', 'Client certificate policy (Go crypto/tls names); empty = NoClientCert. See docs/limits.md.', {
+    flag: 'server.http-tls-client-auth',
+  }),
+  client_ca_file: leaf(T.string, '', 'CA certificates (PEM) that verify client certificates; needs a client_auth_type.', { flag: 'server.http-tls-ca-path' }),
+};
 
 const server: Schema<ServerConfig> = {
   http_listen_address: leaf(T.string, '', 'HTTP server listen address; empty listens on all interfaces.', { flag: 'server.http-listen-address' }),
@@ -43,6 +56,7 @@ const server: Schema<ServerConfig> = {
   http_server_max_request_body_size: leaf(T.bytes, 100 * MiB, 'Largest request body accepted as sent (compressed); larger requests get 413.', {
     flag: 'server.http-max-request-body-size', skald: true,
   }),
+  http_tls_config: group(httpTls),
 };
 
 const common: Schema<CommonConfig> = {
@@ -118,7 +132,7 @@ const ingester: Schema<IngesterConfig> = {
     flag: 'ingester.chunk-encoding',
   }),
   chunk_retain_period: leaf(go, 0, 'How long flushed chunks stay in memory.', { flag: 'ingester.chunks-retain-period' }),
-  memory_flush_threshold: leaf(T.bytes, 128 * MiB, 'When the chunks in memory (compressed blocks plus uncompressed head blocks, all streams) pass this, the largest are closed and flushed until the total is back under 3/4 of it; pushes wait while it is over twice this. 0 = off (docs/performance.md).', {
+  memory_flush_threshold: leaf(T.bytes, 96 * MiB, 'When the chunks in memory (compressed blocks plus uncompressed head blocks, all streams) pass this, the largest are closed and flushed until the total is back under 3/4 of it; pushes wait while it is over twice this. 0 = off (docs/performance.md).', {
     flag: 'ingester.memory-flush-threshold', skald: true,
   }),
   max_chunk_age: leaf(go, 2 * HOUR, 'Maximum time span of a chunk; also sets the out-of-order window (half of it).', { flag: 'ingester.max-chunk-age' }),
@@ -189,6 +203,9 @@ const limits: Schema<LimitsConfig> = {
   deletion_mode: leaf(T.enumOf(['disabled', 'filter-only', 'filter-and-delete']), 'filter-and-delete', 'Log deletion API mode.', {
     flag: 'compactor.deletion-mode',
   }),
+  skald_partial_results: leaf(T.bool, false, 'A query over max_entries_limit_per_query, max_query_series or max_query_bytes_read answers what it has plus a `warnings` entry instead of failing; a request opts in with `X-Skald-Partial-Results: true` (docs/limits.md).', {
+    flag: 'querier.partial-results', skald: true,
+  }),
 };
 
 const runtimeConfig: Schema<RuntimeConfigConfig> = {
@@ -198,9 +215,40 @@ const runtimeConfig: Schema<RuntimeConfigConfig> = {
 
 const querier: Schema<QuerierConfig> = {
   query_ingesters_within: leaf(go, 3 * HOUR, 'Only ask ingesters for data newer than this; 0 = always.', { flag: 'querier.query-ingesters-within' }),
-  max_concurrent: leaf(T.int({ min: 1 }), 4, 'Queries a querier runs at once.', { flag: 'querier.max-concurrent' }),
+  max_concurrent: leaf(T.int({ min: 1 }), 4, 'Queries (query, query_range) one tenant runs at once; more wait in the tenant\'s queue (docs/limits.md).', { flag: 'querier.max-concurrent' }),
   multi_tenant_queries_enabled: leaf(T.bool, false, 'Allow `a|b` tenant lists in X-Scope-OrgID.', { flag: 'querier.multi-tenant-queries-enabled' }),
   tail_max_duration: leaf(go, HOUR, 'Longest live tail.', { flag: 'querier.tail-max-duration' }),
+};
+
+const frontend: Schema<FrontendConfig> = {
+  max_outstanding_per_tenant: leaf(T.int({ min: 1 }), 2048, 'Queries of one tenant waiting for a slot; more get 429 `too many outstanding requests`.', {
+    flag: 'querier.max-outstanding-requests-per-tenant',
+  }),
+};
+
+const credentialFields: Schema<Pick<AuthUserConfig, 'tenants' | 'access' | 'admin'>> = {
+  tenants: leaf(T.strings, [], 'Tenants this credential may use; X-Scope-OrgID can only narrow them.', { skald: true }),
+  access: leaf(T.enumOf(AUTH_ACCESS), 'read-write', 'read: queries only; write: pushes only.', { skald: true }),
+  admin: leaf(T.bool, false, 'May call /flush, /log_level and /config.', { skald: true }),
+};
+
+const authUser: Schema<AuthUserConfig> = {
+  username: leaf(T.string, '', 'Basic auth user name.', { skald: true }),
+  password_hash: leaf(T.string, '', 'scrypt hash of the password, `scrypt:N:r:p:<salt>:<hash>` (docs/limits.md).', { skald: true }),
+  ...credentialFields,
+};
+
+const authToken: Schema<AuthTokenConfig> = {
+  name: leaf(T.string, '', 'Name of the token in logs and errors.', { skald: true }),
+  token_hash: leaf(T.string, '', 'scrypt hash of the bearer token, same format as password_hash.', { skald: true }),
+  ...credentialFields,
+};
+
+const auth: Schema<AuthConfig> = {
+  users: list(authUser, [], 'Basic auth users.', undefined, { skald: true }),
+  tokens: list(authToken, [], 'Bearer tokens.', undefined, { skald: true }),
+  realm: leaf(T.string, 'skald', 'Realm of the WWW-Authenticate challenge.', { skald: true }),
+  public_paths: leaf(T.strings, ['/ready'], 'Paths answered without credentials.', { skald: true }),
 };
 
 export const SCHEMA: Schema<SkaldConfig> = {
@@ -220,6 +268,8 @@ export const SCHEMA: Schema<SkaldConfig> = {
   limits_config: group(limits),
   runtime_config: group(runtimeConfig),
   querier: group(querier),
+  frontend: group(frontend),
+  auth: nullableGroup(auth),
 };
 
 export const LIMITS_SCHEMA = limits;

@@ -30,6 +30,8 @@ export interface ListSpec<E> {
   readonly default: readonly E[];
   readonly doc: string;
   readonly skaldDefault?: string;
+  /** Not a Loki key: Skald's own setting. */
+  readonly skald?: boolean;
 }
 
 type Scalar = string | number | boolean | string[];
@@ -48,7 +50,7 @@ export type Schema<T> = { readonly [K in keyof T]-?: Spec<T[K]> };
 export type AnySpec =
   | LeafSpec<Value>
   | { readonly kind: 'group'; readonly fields: AnySchema; readonly nullable?: boolean }
-  | { readonly kind: 'list'; readonly item: AnySchema; readonly default: readonly unknown[]; readonly doc: string; readonly skaldDefault?: string }
+  | { readonly kind: 'list'; readonly item: AnySchema; readonly default: readonly unknown[]; readonly doc: string; readonly skaldDefault?: string; readonly skald?: boolean }
   | DictSpec;
 
 /** A mapping whose keys are user-defined (runtime `overrides.<tenant>`); each value starts from `base()`. */
@@ -72,8 +74,8 @@ export function nullableGroup<T>(fields: Schema<T>): GroupSpec<T> & { readonly n
   return { kind: 'group', fields, nullable: true };
 }
 
-export function list<E>(item: Schema<E>, def: readonly E[], doc: string, skaldDefault?: string): ListSpec<E> {
-  return { kind: 'list', item, default: def, doc, skaldDefault };
+export function list<E>(item: Schema<E>, def: readonly E[], doc: string, skaldDefault?: string, extra: { skald?: boolean } = {}): ListSpec<E> {
+  return { kind: 'list', item, default: def, doc, skaldDefault, ...extra };
 }
 
 /** Views a typed schema as an untyped one; every typed spec is an AnySpec by construction. */

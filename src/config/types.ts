@@ -8,6 +8,16 @@ export type ChunkEncoding = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 export type FsyncPolicy = 'always' | 'interval' | 'never';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** Loki's (Go crypto/tls) client certificate policies; '' = NoClientCert. */
+export type ClientAuthType = '' | 'NoClientCert' | 'RequestClientCert' | 'RequireAnyClientCert' | 'VerifyClientCertIfGiven' | 'RequireAndVerifyClientCert';
+
+export interface HttpTlsConfig {
+  cert_file: string;
+  key_file: string;
+  client_auth_type: ClientAuthType;
+  client_ca_file: string;
+}
+
 export interface ServerConfig {
   http_listen_address: string;
   http_listen_port: number;
@@ -22,6 +32,8 @@ export interface ServerConfig {
   graceful_shutdown_timeout: number;
   /** Skald: max bytes of a request body as sent (compressed). Loki uses gRPC's 100 MiB. */
   http_server_max_request_body_size: number;
+  /** HTTPS when cert_file and key_file are set. */
+  http_tls_config: HttpTlsConfig;
 }
 
 export interface FilesystemStorageConfig {
@@ -127,6 +139,8 @@ export interface LimitsConfig {
   volume_max_series: number;
   retention_period: number;
   deletion_mode: string;
+  /** Skald: limits of reads answer a partial result with a warning instead of an error. */
+  skald_partial_results: boolean;
 }
 
 export interface RuntimeConfigConfig {
@@ -141,6 +155,41 @@ export interface QuerierConfig {
   tail_max_duration: number;
 }
 
+export interface FrontendConfig {
+  /** Queries of one tenant waiting for a slot before more get 429. */
+  max_outstanding_per_tenant: number;
+}
+
+/** What a credential may do with its tenants. */
+export type AuthAccess = 'read-write' | 'read' | 'write';
+
+export interface AuthUserConfig {
+  username: string;
+  /** `scrypt:N:r:p:<salt>:<hash>` (base64url), see docs/limits.md. */
+  password_hash: string;
+  tenants: string[];
+  access: AuthAccess;
+  admin: boolean;
+}
+
+export interface AuthTokenConfig {
+  /** Names the token in logs and errors. */
+  name: string;
+  token_hash: string;
+  tenants: string[];
+  access: AuthAccess;
+  admin: boolean;
+}
+
+/** Skald: built-in authentication; null = off (tenant from X-Scope-OrgID, as in Loki). */
+export interface AuthConfig {
+  users: AuthUserConfig[];
+  tokens: AuthTokenConfig[];
+  realm: string;
+  /** Paths served without credentials. */
+  public_paths: string[];
+}
+
 export interface SkaldConfig {
   target: string;
   auth_enabled: boolean;
@@ -152,4 +201,6 @@ export interface SkaldConfig {
   limits_config: LimitsConfig;
   runtime_config: RuntimeConfigConfig;
   querier: QuerierConfig;
+  frontend: FrontendConfig;
+  auth: AuthConfig | null;
 }

@@ -27,6 +27,8 @@ export class StoreFlusher implements ChunkFlusher {
         const encoded = item.chunk.encode();
         const ref = chunkRefFor(item.tenant, item.chunk, encoded);
         await this.objects.put(ref.key, encoded);
+        // Stored: the serialized copy is not needed any more (a retry encodes it again).
+        item.chunk.releaseEncoded();
         this.metrics.ingesterChunkSizeBytes.observe(encoded.length);
         this.metrics.ingesterChunkStoredBytes.inc({ tenant: item.tenant }, encoded.length);
         this.metrics.ingesterChunkUtilization.observe(Math.min(1, encoded.length / item.chunk.targetSize));

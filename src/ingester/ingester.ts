@@ -38,6 +38,9 @@ export interface IngesterPushResult {
 /** periodic: the flush loop; forced: /flush and shutdown; memory: memory_flush_threshold passed. */
 export type SweepMode = 'periodic' | 'forced' | 'memory';
 
+/** Heads smaller than this are not cut early for memory: the blocks would compress poorly. */
+const MIN_CUT_HEAD_BYTES = 32 * 1024;
+
 /** Max entry errors quoted per stream in a push response (Loki's max_returned_stream_errors). */
 const MAX_RETURNED_ERRORS = 10;
 
@@ -284,28 +287,38 @@ export class Ingester {
   }
 
   /**
-   * Closes the heads of the streams holding the most unflushed chunk bytes until what is left
-   * is under 3/4 of memory_flush_threshold; the sweep then flushes them.
+   * Brings the chunks in memory back under 3/4 of memory_flush_threshold. First the largest
+   * uncompressed head blocks are cut (compressed in place, ~4x smaller, no I/O); if that is not
+   * enough, the chunks of the streams holding the most compressed data are closed, for the
+   * sweep to flush: few, large chunks rather than many small ones.
    */
   private closeLargest(nowMs: number): void {
     const threshold = this.cfg.memory_flush_threshold;
-    const total = this.measureMemory();
+    let total = this.measureMemory();
     this.memoryBytes = total;
     if (!(threshold > 0) || total <= threshold) return;
-    const cands: { stream: Stream; bytes: number }[] = [];
-    for (const inst of this.tenants.values()) {
-      for (const stream of inst.streams.values()) {
-        const bytes = stream.unflushedBytes;
-        if (bytes > 0) cands.push({ stream, bytes });
-      }
-    }
-    cands.sort((a, b) => b.bytes - a.bytes);
-    let left = total;
     const target = threshold * 0.75;
+    const streams: Stream[] = [];
+    for (const inst of this.tenants.values()) for (const stream of inst.streams.values()) streams.push(stream);
+
+    const heads = streams.filter((st) => st.head.headBytes >= MIN_CUT_HEAD_BYTES);
+    heads.sort((a, b) => b.head.headBytes - a.head.headBytes);
+    for (const st of heads) {
+      if (total <= target) break;
+      const before = st.memoryBytes;
+      st.head.cutHead();
+      total += st.memoryBytes - before;
+    }
+    if (total <= target) {
+      this.memoryBytes = total;
+      return;
+    }
+    const cands = streams.map((stream) => ({ stream, bytes: stream.unflushedBytes }));
+    cands.sort((a, b) => b.bytes - a.bytes);
     for (const c of cands) {
-      if (left <= target) break;
+      if (total <= target || c.bytes === 0) break;
       c.stream.closeHead('memory', nowMs);
-      left -= c.bytes;
+      total -= c.bytes;
     }
   }
 

@@ -1,12 +1,13 @@
-import type { MemChunk } from '../chunk/index.js';
 import type { Ingester } from '../ingester/ingester.js';
 import type { LogPipeline } from '../logql/log/types.js';
+import type { LogSelector } from '../logql/syntax/index.js';
 import { sortLabels, type Label, type Labels } from '../model/labels.js';
 import type { LabelMatcher } from '../model/matcher.js';
 import type { Nanos } from '../model/time.js';
 import type { Direction } from './params.js';
 import { selectLogs, type SelectLogsResult } from './select-logs.js';
-import { mergeSeries, type ChunkHandle, type SeriesSource } from './sources.js';
+import { memHandle } from './mem-segments.js';
+import { mergeSeries, type SeriesSource } from './sources.js';
 
 /** Reads series from long-term storage (index → chunk refs → chunks). */
 export interface StoreSeriesReader {
@@ -24,14 +25,8 @@ export interface LogQueryRequest {
   readonly intervalNs?: bigint;
   readonly categorize: boolean;
   readonly signal?: AbortSignal;
-}
-
-function memHandle(chunk: MemChunk): ChunkHandle {
-  return {
-    minTs: chunk.minTs,
-    maxTs: chunk.maxTs,
-    batches: (from, through) => Promise.resolve(chunk.batches(from, through)),
-  };
+  /** The query's selector: its line filters let the reader skip lines without running the pipeline. */
+  readonly selector?: LogSelector;
 }
 
 /** Answers queries from the ingester's memory and the store, merged and de-duplicated. */

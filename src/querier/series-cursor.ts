@@ -2,14 +2,10 @@ import type { Entry } from '../model/entry.js';
 import { EMPTY_LABELS } from '../model/labels.js';
 import type { Nanos } from '../model/time.js';
 import type { Direction } from './params.js';
+import type { ReadStats } from './series-plan.js';
 import type { ChunkHandle, SeriesSource } from './sources.js';
 
-export interface ReadStats {
-  chunksRead: number;
-  decompressedLines: number;
-  decompressedBytes: number;
-  duplicates: number;
-}
+export type { ReadStats };
 
 /**
  * Reads one stream's entries in query direction, a cluster of time-overlapping chunks at a time

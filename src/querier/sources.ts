@@ -8,6 +8,38 @@ export interface ChunkHandle {
   readonly maxTs: Nanos;
   /** Batches of entries in [from, through), ascending by timestamp. */
   batches(from: Nanos, through: Nanos): Promise<Iterable<EntryBatch>>;
+  /**
+   * The chunk block by block, for readers that skip blocks, count them from their statistics
+   * or read them one at a time. Handles without it are read whole through batches().
+   */
+  open?(): Promise<ChunkBlocks>;
+}
+
+/** A chunk's entries as time-disjoint segments (one block, or blocks that overlap), ascending. */
+export interface ChunkBlocks {
+  readonly segments: readonly Segment[];
+  /** The serialized chunk, when it has one: what a worker thread can read on its own. */
+  readonly serialized?: Buffer;
+}
+
+/**
+ * A run of one chunk's entries that can be read on its own. Segments of a chunk never share a
+ * timestamp, so reading them one after the other gives the chunk's order.
+ */
+export interface Segment {
+  /** Inclusive bounds of the segment's timestamps. */
+  readonly minTs: bigint;
+  readonly maxTs: bigint;
+  /** Number of entries and sum of their line lengths; valid only when `exact`. */
+  readonly entries: number;
+  readonly lineBytes: number;
+  /** Whether entries and lineBytes are known without reading (block statistics). */
+  readonly exact: boolean;
+  /**
+   * The entries with from <= ts < through, ascending. Unless `stable`, the batches may be views
+   * of a buffer the next read of the same query reuses: copy what must outlive the next read.
+   */
+  read(from: bigint, through: bigint, stable: boolean): readonly EntryBatch[];
 }
 
 /** All chunks of one stream that may hold data for a query. */

@@ -1,24 +1,113 @@
-import { decodeChunk, type StoredChunk } from '../chunk/index.js';
+import { decodeChunk, type EntryBatch, type StoredChunk } from '../chunk/index.js';
+import type { BlockMeta } from '../chunk/chunk-format.js';
 import type { ChunkRef, IndexStore } from '../index/index.js';
 import { labelsToString } from '../model/labels.js';
 import type { LabelMatcher } from '../model/matcher.js';
 import type { Nanos } from '../model/time.js';
 import type { ObjectStore } from '../storage/index.js';
+import { BlockScratch } from './block-decoder.js';
 import type { StoreSeriesReader } from './querier.js';
-import type { ChunkHandle, SeriesSource } from './sources.js';
+import type { ChunkBlocks, ChunkHandle, Segment, SeriesSource } from './sources.js';
 
-/** A stored chunk, fetched and decoded on first read. */
+/**
+ * Recently read chunk objects, bounded in bytes: repeated and overlapping queries (dashboards,
+ * several range aggregations over one selector) skip the read. Values are the verified chunks.
+ */
+class ChunkCache {
+  private readonly entries = new Map<string, { chunk: StoredChunk; bytes: Buffer }>();
+  private size = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: string): { chunk: StoredChunk; bytes: Buffer } | undefined {
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
+    // Re-insert: Map order is the LRU order.
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    return e;
+  }
+
+  set(key: string, chunk: StoredChunk, bytes: Buffer): void {
+    if (bytes.length > this.maxBytes / 4 || this.entries.has(key)) return;
+    this.entries.set(key, { chunk, bytes });
+    this.size += bytes.length;
+    for (const [k, v] of this.entries) {
+      if (this.size <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.size -= v.bytes.length;
+    }
+  }
+}
+
+const CHUNK_CACHE_BYTES = 32 << 20;
+const cache = new ChunkCache(CHUNK_CACHE_BYTES);
+
+/** Reads (or takes from the cache) and verifies a chunk object. */
+async function fetchChunk(objects: ObjectStore, key: string): Promise<{ chunk: StoredChunk; bytes: Buffer }> {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const bytes = await objects.get(key);
+  const chunk = decodeChunk(bytes);
+  cache.set(key, chunk, bytes);
+  return { chunk, bytes };
+}
+
+/**
+ * A stored chunk's blocks grouped into segments: consecutive blocks that share a timestamp or
+ * overlap are one segment (read merged), every other block is one on its own.
+ */
+function storedSegments(chunk: StoredChunk, bytes: Buffer, scratch: BlockScratch): Segment[] {
+  const h = chunk.header;
+  const metas = [...h.blocks].filter((m) => m.entries > 0).sort((a, b) => (a.minTs < b.minTs ? -1 : a.minTs > b.minTs ? 1 : 0));
+  const out: Segment[] = [];
+  for (let i = 0; i < metas.length;) {
+    let j = i + 1;
+    let max = metas[i].maxTs;
+    while (j < metas.length && metas[j].minTs <= max) {
+      if (metas[j].maxTs > max) max = metas[j].maxTs;
+      j++;
+    }
+    const group = metas.slice(i, j);
+    let entries = 0;
+    let lineBytes = 0;
+    for (const m of group) {
+      entries += m.entries;
+      lineBytes += m.linesSize;
+    }
+    const minTs = group[0].minTs;
+    const read = group.length === 1
+      ? singleBlockReader(h.encoding, bytes, h.dataOffset, group[0], scratch)
+      : (from: bigint, through: bigint): readonly EntryBatch[] => [...chunk.batches(from > minTs ? from : minTs, through <= max ? through : max + 1n)];
+    out.push({ minTs, maxTs: max, entries, lineBytes, exact: true, read });
+    i = j;
+  }
+  return out;
+}
+
+function singleBlockReader(encoding: StoredChunk['encoding'], bytes: Buffer, dataOffset: number, m: BlockMeta, scratch: BlockScratch) {
+  const data = bytes.subarray(dataOffset + m.offset, dataOffset + m.offset + m.length);
+  return (from: bigint, through: bigint, stable: boolean): readonly EntryBatch[] => {
+    const b = scratch.decodeBlock(encoding, data, m, from, through, stable);
+    return b.count > 0 ? [b] : [];
+  };
+}
+
+/** A stored chunk, fetched when first read; the handle itself keeps nothing once a read is done. */
 class StoredChunkHandle implements ChunkHandle {
-  private chunk: Promise<StoredChunk> | undefined;
-
-  constructor(private readonly ref: ChunkRef, private readonly objects: ObjectStore) {}
+  constructor(private readonly ref: ChunkRef, private readonly objects: ObjectStore, private readonly scratch: BlockScratch) {}
 
   get minTs(): Nanos { return this.ref.from; }
   get maxTs(): Nanos { return this.ref.through; }
 
-  async batches(from: Nanos, through: Nanos) {
-    this.chunk ??= this.objects.get(this.ref.key).then(decodeChunk);
-    return (await this.chunk).batches(from, through);
+  async batches(from: Nanos, through: Nanos): Promise<Iterable<EntryBatch>> {
+    const { chunk } = await fetchChunk(this.objects, this.ref.key);
+    return chunk.batches(from, through);
+  }
+
+  async open(): Promise<ChunkBlocks> {
+    const { chunk, bytes } = await fetchChunk(this.objects, this.ref.key);
+    return { segments: storedSegments(chunk, bytes, this.scratch), serialized: bytes };
   }
 }
 
@@ -31,13 +120,15 @@ export class StoreReader implements StoreSeriesReader {
     const refs = await this.index.chunkRefs(tenant, from, through - 1n, matchers);
     const byKey = new Map<string, SeriesSource & { chunks: ChunkHandle[] }>();
     const seenKeys = new Set<string>();
+    // One scratch per selection: a query reads its blocks one at a time.
+    const scratch = new BlockScratch();
     for (const ref of refs) {
       if (seenKeys.has(ref.key)) continue; // the same chunk listed by two index files
       seenKeys.add(ref.key);
       const key = labelsToString(ref.labels);
       let s = byKey.get(key);
       if (!s) byKey.set(key, (s = { labels: ref.labels, key, chunks: [] }));
-      s.chunks.push(new StoredChunkHandle(ref, this.objects));
+      s.chunks.push(new StoredChunkHandle(ref, this.objects, scratch));
     }
     return [...byKey.values()];
   }

@@ -1,8 +1,15 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { STATUS_CODES, createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { ConfigError } from '../config/errors.js';
+import type { ClientAuthType, HttpTlsConfig } from '../config/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { HttpError, NotFoundError, PayloadTooLargeError, errorMessage } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import type { Authenticator } from './auth.js';
 
 export interface HttpRequest {
   readonly method: string;
@@ -35,7 +42,63 @@ export interface Route {
   readonly body?: 'raw' | 'form' | 'none';
   /** Max body bytes as received. */
   readonly maxBodyBytes?: number;
+  /** With built-in auth, only admin credentials may call it. */
+  readonly admin?: boolean;
 }
+
+/** Certificates and client policy of an HTTPS server, read from http_tls_config. */
+export interface TlsSettings {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  readonly ca: Buffer | undefined;
+  readonly clientAuth: Exclude<ClientAuthType, ''>;
+}
+
+/** Reads http_tls_config's files; undefined when TLS is off. Loki's rules: both cert and key, a CA needs a policy. */
+export async function loadTlsSettings(cfg: HttpTlsConfig): Promise<TlsSettings | undefined> {
+  const at = 'server.http_tls_config';
+  const clientAuth = cfg.client_auth_type === '' ? 'NoClientCert' : cfg.client_auth_type;
+  if (cfg.cert_file === '' && cfg.key_file === '') {
+    if (cfg.client_ca_file !== '' || clientAuth !== 'NoClientCert') throw new ConfigError(`invalid config: ${at}: client certificates need cert_file and key_file`, { path: at });
+    return undefined;
+  }
+  if (cfg.cert_file === '' || cfg.key_file === '') throw new ConfigError(`invalid config: ${at}: cert_file and key_file must both be set`, { path: at });
+  if (cfg.client_ca_file !== '' && clientAuth === 'NoClientCert') {
+    throw new ConfigError(`invalid config: ${at}: Client CA's have been configured without a Client Auth Policy`, { path: at });
+  }
+  const read = async (file: string, key: string): Promise<Buffer> => {
+    try {
+      return await readFile(file);
+    } catch (err) {
+      throw new ConfigError(`invalid config: ${at}.${key}: ${errorMessage(err)}`, { path: `${at}.${key}` });
+    }
+  };
+  return {
+    cert: await read(cfg.cert_file, 'cert_file'),
+    key: await read(cfg.key_file, 'key_file'),
+    ca: cfg.client_ca_file === '' ? undefined : await read(cfg.client_ca_file, 'client_ca_file'),
+    clientAuth,
+  };
+}
+
+/** Extra response headers an error carries (WWW-Authenticate on 401). */
+function errorHeaders(err: HttpError): Readonly<Record<string, string | string[]>> {
+  const h = (err as HttpError & { headers?: Record<string, string | string[]> }).headers;
+  return h && typeof h === 'object' ? h : {};
+}
+
+/** Answers an upgrade request with a plain HTTP error and closes the socket. */
+function rejectUpgrade(socket: Duplex, err: unknown): void {
+  const status = err instanceof HttpError ? err.status : 500;
+  const body = errorMessage(err);
+  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`];
+  const headers: Record<string, string | string[]> = { ...TEXT_HEADERS, ...(err instanceof HttpError ? errorHeaders(err) : {}) };
+  for (const [k, v] of Object.entries(headers)) for (const x of Array.isArray(v) ? v : [v]) head.push(`${k}: ${x}`);
+  head.push(`Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close');
+  socket.end(head.join('\r\n') + '\r\n\r\n' + body);
+}
+
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 interface CompiledRoute extends Route {
   readonly name: string;
@@ -63,22 +126,57 @@ const DEFAULT_MAX_BODY = 100 << 20;
 /** A small router over node:http: no framework in the push hot path, full control of bodies. */
 export class HttpServer {
   private readonly routes: CompiledRoute[] = [];
-  private readonly server: Server;
+  private readonly server: Server | HttpsServer;
+  private readonly auth: Authenticator | undefined;
+  private readonly tlsOn: boolean;
   private inflight = 0;
   private draining = false;
 
   constructor(
     private readonly metrics: Metrics,
     private readonly log: Logger,
-    opts: { requestTimeoutMs?: number; keepAliveTimeoutMs?: number } = {},
+    opts: { requestTimeoutMs?: number; keepAliveTimeoutMs?: number; tls?: TlsSettings; auth?: Authenticator } = {},
   ) {
-    this.server = createServer({ requestTimeout: opts.requestTimeoutMs ?? 0, keepAliveTimeout: opts.keepAliveTimeoutMs ?? 5000 }, (req, res) => {
-      void this.dispatch(req, res);
-    });
+    const httpOpts = { requestTimeout: opts.requestTimeoutMs ?? 0, keepAliveTimeout: opts.keepAliveTimeoutMs ?? 5000 };
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => { void this.dispatch(req, res); };
+    const tls = opts.tls;
+    this.auth = opts.auth;
+    this.tlsOn = tls !== undefined;
+    if (!tls) this.server = createServer(httpOpts, onRequest);
+    else {
+      const mode = tls.clientAuth;
+      this.server = createHttpsServer({
+        ...httpOpts, cert: tls.cert, key: tls.key, ca: tls.ca,
+        requestCert: mode !== 'NoClientCert', rejectUnauthorized: mode === 'RequireAndVerifyClientCert',
+      }, onRequest);
+      // Node has no native form of these two Go policies: check the peer before any request is read.
+      if (mode === 'RequireAnyClientCert' || mode === 'VerifyClientCertIfGiven') {
+        this.server.prependListener('secureConnection', (sock: TLSSocket) => {
+          const cert = sock.getPeerCertificate();
+          const given = cert !== null && typeof cert === 'object' && Object.keys(cert).length > 0;
+          if (mode === 'RequireAnyClientCert' ? !given : given && !sock.authorized) sock.destroy();
+        });
+      }
+    }
   }
 
-  get httpServer(): Server {
+  get httpServer(): Server | HttpsServer {
     return this.server;
+  }
+
+  /** Whether the server speaks HTTPS. */
+  get secure(): boolean {
+    return this.tlsOn;
+  }
+
+  /** Handles upgrade requests (WebSocket) after the same authentication as other requests. */
+  onUpgrade(handler: UpgradeHandler): void {
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const auth = this.auth;
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (!auth || auth.isPublic(path)) { handler(req, socket, head); return; }
+      auth.authenticate(req.headers).then(() => handler(req, socket, head), (err: unknown) => rejectUpgrade(socket, err));
+    });
   }
 
   add(route: Route): void {
@@ -138,6 +236,11 @@ export class HttpServer {
     res.on('close', () => { if (!res.writableFinished) abort.abort(); });
     try {
       let out: HttpResponse;
+      // Credentials come first, so unauthenticated clients learn nothing, not even which paths exist.
+      if (this.auth && !this.auth.isPublic(url.pathname)) {
+        const principal = await this.auth.authenticate(req.headers);
+        if (typeof found === 'object' && found.route.admin) this.auth.requireAdmin(principal);
+      }
       if (found === undefined) out = text(404, '404 page not found\n');
       else if (found === 'method') out = text(405, 'Method Not Allowed\n');
       else {
@@ -162,7 +265,9 @@ export class HttpServer {
       if (!he) this.log.error('request failed', { method, path: url.pathname, err: errorMessage(err) });
       else if (status >= 500) this.log.warn('request failed', { method, path: url.pathname, status, err: he.message });
       if (!res.headersSent) {
-        res.writeHead(status, { ...TEXT_HEADERS, ...(status === 413 ? { Connection: 'close' } : {}) });
+        // An unread body (413, refused credentials) is not drained: close the connection instead.
+        const close = status === 413 || status === 401 ? { Connection: 'close' } : {};
+        res.writeHead(status, { ...TEXT_HEADERS, ...(he ? errorHeaders(he) : {}), ...close });
         res.end(he ? he.message : errorMessage(err));
       } else res.destroy();
     } finally {

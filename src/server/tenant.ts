@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { BadRequestError, UnauthorizedError } from '../util/errors.js';
+import { principalOf, readTenantsOf, writeTenantOf } from './auth.js';
 
 export const DEFAULT_TENANT = 'fake';
 const MAX_TENANT_LENGTH = 150;
@@ -20,8 +21,13 @@ function headerValue(headers: IncomingHttpHeaders): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** The one tenant of a write (push, delete, rules). */
+/**
+ * The one tenant of a write (push, delete, rules). With built-in auth the server has bound the
+ * request's credential, whose tenants X-Scope-OrgID may only narrow (src/server/auth.ts).
+ */
 export function resolveTenant(headers: IncomingHttpHeaders, authEnabled: boolean): string {
+  const principal = principalOf(headers);
+  if (principal) return writeTenantOf(principal, headerValue(headers));
   if (!authEnabled) return DEFAULT_TENANT;
   const v = headerValue(headers);
   if (v === undefined || v === '') throw new UnauthorizedError('no org id');
@@ -32,6 +38,8 @@ export function resolveTenant(headers: IncomingHttpHeaders, authEnabled: boolean
 
 /** The tenants of a read: `a|b` when multi-tenant queries are enabled; sorted and de-duplicated. */
 export function resolveReadTenants(headers: IncomingHttpHeaders, authEnabled: boolean, multiTenant: boolean): string[] {
+  const principal = principalOf(headers);
+  if (principal) return readTenantsOf(principal, headerValue(headers), multiTenant);
   if (!authEnabled) return [DEFAULT_TENANT];
   const v = headerValue(headers);
   if (v === undefined || v === '') throw new UnauthorizedError('no org id');

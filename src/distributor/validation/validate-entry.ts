@@ -57,22 +57,31 @@ export function unixNano(ts: bigint): bigint {
   return ts < INT64_MIN || ts > INT64_MAX ? BigInt.asIntN(64, ts) : ts;
 }
 
+/** Where validateEntry finds an entry's timestamp as sent, for its messages. */
+export interface ExactTs {
+  readonly ts: BigInt64Array;
+  readonly exact: ReadonlyMap<number, bigint> | null;
+}
+
+function exactTs(e: ExactTs, i: number): bigint {
+  return e.exact?.get(i) ?? e.ts[i];
+}
+
 /**
- * Entry rules for an entry with int64 timestamp halves (hi, lo) (already wrapped like Go's
- * UnixNano), `exactTs` its timestamp as sent (for messages; computed only on rejection),
- * `lineLength` and `metadataCount` pairs of `metadataBytes`.
+ * Entry rules for entry i of `e`, whose int64 timestamp halves are (hi, lo) (already wrapped
+ * like Go's UnixNano); `lineLength`, and `metadataCount` pairs of `metadataBytes`.
  */
 export function validateEntry(
-  l: EntryLimits, hi: number, lo: number, exactTs: () => bigint, lineLength: number, metadataCount: number, metadataBytes: number, stream: string,
+  l: EntryLimits, hi: number, lo: number, e: ExactTs, i: number, lineLength: number, metadataCount: number, metadataBytes: number, stream: string,
 ): Rejection | undefined {
   if (l.rejectOld && (hi < l.oldestHi || (hi === l.oldestHi && lo < l.oldestLo))) {
     return {
       reason: Reason.GreaterThanMaxSampleAge,
-      message: msg.timestampTooOld(stream, formatRFC3339Seconds(exactTs()), formatRFC3339Seconds(l.oldestNs)),
+      message: msg.timestampTooOld(stream, formatRFC3339Seconds(exactTs(e, i)), formatRFC3339Seconds(l.oldestNs)),
     };
   }
   if ((hi > l.newestHi || (hi === l.newestHi && lo > l.newestLo))) {
-    return { reason: Reason.TooFarInFuture, message: msg.timestampTooNew(stream, formatRFC3339Seconds(exactTs())) };
+    return { reason: Reason.TooFarInFuture, message: msg.timestampTooNew(stream, formatRFC3339Seconds(exactTs(e, i))) };
   }
   if (l.maxLineSize !== 0 && lineLength > l.maxLineSize) {
     return { reason: Reason.LineTooLong, message: msg.lineTooLong(l.maxLineSize, stream, lineLength) };

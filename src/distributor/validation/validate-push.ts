@@ -137,7 +137,6 @@ function acceptEntries(
   const le = entries.lineEnd as Uint32Array;
   const buf = entries.buf;
   const inMd = entries.metadata;
-  const exact = entries.exact;
   let outMd: Labels[] | null = null;
   let w = 0;
   let acceptedBytes = 0;
@@ -151,7 +150,7 @@ function acceptEntries(
     const lineLength = le[i] - ls[i];
     const tsHi = hi[2 * i + HI];
     const tsLo = lo[2 * i + LO];
-    const rejected = validateEntry(ctx, tsHi, tsLo, () => exact?.get(i) ?? entries.ts[i], lineLength, raw.length, rawMetadataBytes, stream.key);
+    const rejected = validateEntry(ctx, tsHi, tsLo, entries, i, lineLength, raw.length, rawMetadataBytes, stream.key);
     if (rejected) {
       result.errors.push(rejected.message);
       tally.add(rejected.reason, 1, lineLength + rawMetadataBytes);
@@ -208,6 +207,7 @@ function acceptEntries(
   }
   result.acceptedLines += w;
   result.acceptedBytes += acceptedBytes;
+  if (w === n) return { count: n, ts: entries.ts, buf, lineStart: ls, lineEnd: le, metadata: outMd };
   return {
     count: w,
     ts: entries.ts.subarray(0, w),

@@ -45,7 +45,7 @@ export class Wal {
   private segment: SegmentWriter;
   private pending: Batch | null = null;
   /** Frame buffers of committed batches, reused by later appends. */
-  private readonly framePool = new BufferPool(16 << 20);
+  private readonly framePool = new BufferPool(4 << 20);
   private rollWaiters: Waiter<number>[] = [];
   private idleWaiters: (() => void)[] = [];
   private running = false;

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { labelsFromRecord, labelsToString, type Labels } from '../../model/labels.js';
 import { matchesAll } from '../../model/matcher.js';
 import type { LogSelector } from '../syntax/index.js';
-import { compileLogPipeline } from './pipeline.js';
-import type { PipelineOutput, ResultLabels } from './types.js';
+import { compileLogPipeline, newPipelineOutput } from './pipeline.js';
+import type { ResultLabels } from './types.js';
 
 export interface DataEntry {
   readonly ts: bigint;
@@ -64,23 +64,26 @@ export function parseTime(s: string): bigint {
   return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0').slice(0, 9) || '0');
 }
 
-export interface ResultStream {
+export interface Hit {
+  readonly ts: bigint;
+  readonly line: string;
   readonly labels: ResultLabels;
-  readonly values: [string, string][];
 }
 
-/** A log query over the data set: Loki's answer before JSON encoding. */
+/** A log query over the data set: the entries Loki returns, in the order it returns them. */
 export function runLogQuery(
   streams: readonly DataStream[], sel: LogSelector, start: bigint, end: bigint, limit: number, backward: boolean,
-): ResultStream[] {
+): Hit[] {
   const pipeline = compileLogPipeline(sel);
-  const hits: { ts: bigint; labels: ResultLabels; line: string; order: number }[] = [];
-  const out: PipelineOutput = { line: Buffer.alloc(0), labels: undefined as unknown as ResultLabels };
+  const hits: (Hit & { order: number })[] = [];
+  const out = newPipelineOutput();
   let order = 0;
   for (const s of streams) {
     if (!matchesAll(sel.matchers, s.labels)) continue;
     const sp = pipeline.forStream(s.labels);
-    for (const e of s.entries) {
+    // Loki's head blocks run the pipeline in the query's direction.
+    const entries = backward ? [...s.entries].reverse() : s.entries;
+    for (const e of entries) {
       order++;
       if (e.ts < start || e.ts >= end) continue;
       if (!sp.process(e.ts, e.line, e.metadata, out)) continue;
@@ -88,16 +91,8 @@ export function runLogQuery(
     }
   }
   hits.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.order - b.order));
-  if (backward) hits.reverse();
-  const kept = hits.slice(0, limit);
-  const groups = new Map<string, ResultStream>();
-  for (const h of kept) {
-    let g = groups.get(h.labels.key);
-    if (g === undefined) {
-      g = { labels: h.labels, values: [] };
-      groups.set(h.labels.key, g);
-    }
-    g.values.push([h.ts.toString(), h.line]);
-  }
-  return [...groups.values()].sort((a, b) => (a.labels.key < b.labels.key ? -1 : a.labels.key > b.labels.key ? 1 : 0));
+  if (!backward) return hits.slice(0, limit);
+  // Equal timestamps of one stream come back in reverse push order.
+  hits.sort((a, b) => (a.ts > b.ts ? -1 : a.ts < b.ts ? 1 : a.order - b.order));
+  return hits.slice(0, limit);
 }

@@ -4,7 +4,7 @@
  * by a following ':' at any depth; arrays are only entered for index paths).
  */
 import {
-  JT, MALFORMED_JSON, blockEnd, getValue, lastEscaped, nextToken, stringEnd, unescape, type Value,
+  JT, MALFORMED_JSON, blockEnd, getValue, nextToken, scan, stringEnd, unescape, type Value,
 } from './json-scan.js';
 
 export type EachKeyFn = (pathIndex: number, v: Value | undefined, err: string | undefined) => void;
@@ -70,7 +70,7 @@ function searchKeys(d: Buffer, s: number, end: number, keys: readonly string[]):
         const keyBegin = i;
         const se = stringEnd(d, i, end);
         if (se === -1) return -1;
-        const esc = lastEscaped;
+        const esc = scan.escaped;
         i = se;
         const keyEnd = i - 1;
         const vo = nextToken(d, i, end);
@@ -163,7 +163,7 @@ export function eachKey(d: Buffer, paths: readonly (readonly string[])[], fn: Ea
         const keyBegin = i;
         const se = stringEnd(d, i, ln);
         if (se === -1) return;
-        const esc = lastEscaped;
+        const esc = scan.escaped;
         i = se;
         const keyEnd = i - 1;
         const vo = nextToken(d, i, ln);

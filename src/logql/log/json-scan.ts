@@ -5,7 +5,15 @@
  * token starting with a digit or '-', nested values are skipped by bracket counting.
  */
 
-export const enum JT { NotExist, String, Number, Object, Array, Boolean, Null, Unknown }
+/** Value types (jsonparser.ValueType); plain constants so every build inlines them. */
+export const JT = { NotExist: 0, String: 1, Number: 2, Object: 3, Array: 4, Boolean: 5, Null: 6, Unknown: 7 } as const;
+export type JsonType = (typeof JT)[keyof typeof JT];
+const T_STRING = 1;
+const T_NUMBER = 2;
+const T_OBJECT = 3;
+const T_ARRAY = 4;
+const T_BOOLEAN = 5;
+const T_NULL = 6;
 
 export const UNKNOWN_VALUE_TYPE = 'Unknown value type';
 export const MALFORMED_JSON = 'Malformed JSON error';
@@ -27,8 +35,8 @@ export function nextToken(d: Uint8Array, i: number, end: number): number {
   return -1;
 }
 
-/** Set by stringEnd: whether the string had a backslash. */
-export let lastEscaped = false;
+/** Set by stringEnd: whether the string had a backslash (a field, not a rebindable export). */
+export const scan = { escaped: false };
 
 /**
  * End of a string whose body starts at i: the index after the closing quote, or -1.
@@ -40,7 +48,7 @@ export function stringEnd(d: Uint8Array, i: number, end: number): number {
     const c = d[k];
     if (c === QUOTE) {
       if (!escaped) {
-        lastEscaped = false;
+        scan.escaped = false;
         return k + 1;
       }
       let j = k - 1;
@@ -55,14 +63,14 @@ export function stringEnd(d: Uint8Array, i: number, end: number): number {
         j--;
       }
       if (even) {
-        lastEscaped = true;
+        scan.escaped = true;
         return k + 1;
       }
     } else if (c === BACKSLASH) {
       escaped = true;
     }
   }
-  lastEscaped = escaped;
+  scan.escaped = escaped;
   return -1;
 }
 
@@ -102,7 +110,7 @@ function bytesAre(d: Uint8Array, s: number, e: number, lit: string): boolean {
 
 /** Result of getValue: the value bytes (quotes stripped for strings) and where it ends. */
 export interface Value {
-  type: JT;
+  type: JsonType;
   start: number;
   end: number;
   /** Index after the value in the data. */
@@ -123,17 +131,17 @@ export function getValue(d: Uint8Array, i: number, end: number, out: Value): str
   if (c === QUOTE) {
     const se = stringEnd(d, o + 1, end);
     if (se === -1) return MALFORMED_STRING;
-    out.type = JT.String;
+    out.type = T_STRING;
     out.start = o + 1;
     out.end = se - 1;
     out.next = se;
-    out.escaped = lastEscaped;
+    out.escaped = scan.escaped;
     return undefined;
   }
   if (c === 0x5b || c === 0x7b) {
     const be = blockEnd(d, o, end, c, c + 2);
     if (be === -1) return c === 0x5b ? MALFORMED_ARRAY : MALFORMED_OBJECT;
-    out.type = c === 0x5b ? JT.Array : JT.Object;
+    out.type = c === 0x5b ? T_ARRAY : T_OBJECT;
     out.start = o;
     out.end = be;
     out.next = be;
@@ -143,15 +151,15 @@ export function getValue(d: Uint8Array, i: number, end: number, out: Value): str
   switch (c) {
     case 0x74: case 0x66:
       if (!bytesAre(d, o, te, 'true') && !bytesAre(d, o, te, 'false')) return UNKNOWN_VALUE_TYPE;
-      out.type = JT.Boolean;
+      out.type = T_BOOLEAN;
       break;
     case 0x75: case 0x6e:
       if (!bytesAre(d, o, te, 'null')) return UNKNOWN_VALUE_TYPE;
-      out.type = JT.Null;
+      out.type = T_NULL;
       break;
     default:
       if (!((c >= 0x30 && c <= 0x39) || c === 0x2d)) return UNKNOWN_VALUE_TYPE;
-      out.type = JT.Number;
+      out.type = T_NUMBER;
   }
   out.start = o;
   out.end = te;
@@ -172,7 +180,7 @@ export function objectEach(d: Uint8Array, start: number, end: number, fn: Member
   off = t;
   if (d[off] === 0x7d) return undefined;
   let lastComma = -1;
-  const v: Value = { type: JT.NotExist, start: 0, end: 0, next: 0, escaped: false };
+  const v: Value = { type: 0, start: 0, end: 0, next: 0, escaped: false };
   while (off < end) {
     const c = d[off];
     if (c === 0x7d) return lastComma !== -1 && lastComma + 1 === off ? MALFORMED_OBJECT : undefined;
@@ -182,7 +190,7 @@ export function objectEach(d: Uint8Array, start: number, end: number, fn: Member
     if (se === -1) return MALFORMED_JSON;
     const ks = off;
     const ke = se - 1;
-    const keyEscaped = lastEscaped;
+    const keyEscaped = scan.escaped;
     off = se;
     if (keyEscaped && unescape(d, ks, ke) === undefined) return MALFORMED_STRING_ESCAPE;
     t = nextToken(d, off, end);

@@ -11,8 +11,11 @@ export class KeepLabelsStage implements Stage {
 
   private keeps(name: string, value: string): boolean {
     for (const it of this.items) {
-      if (it.matcher !== undefined && it.matcher.name === name && it.matcher.matches(value)) return true;
-      if (it.name === name) return true;
+      if (it.matcher !== undefined) {
+        if (it.matcher.name === name && it.matcher.matches(value)) return true;
+      } else if (it.name === name) {
+        return true;
+      }
     }
     return false;
   }

@@ -5,8 +5,9 @@
  * `or` stops at a true left side.
  */
 import type { LabelFilter, CompareOp } from '../syntax/index.js';
-import { NumError, parseBytes, parseFloat64, parseGoDuration, BytesError, DurationError } from '../syntax/index.js';
+import { BytesError, DurationError, NumError, formatBytes, parseBytes, parseFloat64, parseGoDuration } from '../syntax/index.js';
 import { TRUE_FILTER, equalFilter, notFilter, type Filter } from './filter.js';
+import { fastDuration } from './fast-duration.js';
 import { IpMatcher } from './ip-filter.js';
 import type { LabelsBuilder } from './labels-builder.js';
 import { regexFilter } from './line-filter.js';
@@ -85,10 +86,17 @@ export function compileLabelFilter(f: LabelFilter): LabelTest {
     }
     case 'DurationFilter': {
       const { op, value } = f;
-      return typed(f.name, parseGoDuration, (e) => e instanceof DurationError, (v) => compare(op, v, value));
+      const num = Number(value);
+      const exact = Math.abs(num) < 2 ** 53;
+      // Most values take the float path; the exact one handles errors and huge values.
+      const parse = (s: string): number | bigint => (exact ? fastDuration(s) : undefined) ?? parseGoDuration(s);
+      return typed(f.name, parse, (e) => e instanceof DurationError, (v) => (typeof v === 'number' ? compare(op, v, num) : compare(op, v, value)));
     }
     case 'BytesFilter': {
-      const { op, value } = f;
+      const { op } = f;
+      // Loki's frontend re-sends the query as text, printing sizes with humanize.Bytes:
+      // `9KiB` reaches the querier as `9.2kB`. The filter compares with that value.
+      const value = parseBytes(formatBytes(f.value).replace(/ /g, ''));
       return typed(f.name, parseBytes, (e) => e instanceof BytesError, (v) => compare(op, v, value));
     }
     case 'IpFilter': {

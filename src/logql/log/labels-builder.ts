@@ -5,18 +5,22 @@
  * stream labels. State is kept in arrays indexed by name id and stamped with a per-entry
  * generation, so resetting costs nothing and lookups do not hash.
  */
+import { isAscii } from 'node:buffer';
 import type { Label, Labels } from '../../model/labels.js';
 import type { ParserHints } from './hints.js';
 import { DUPLICATE_SUFFIX, ERROR_DETAILS_LABEL, ERROR_LABEL, PRESERVE_ERROR_LABEL, type NameTable } from './names.js';
-import { EMPTY_RESULT, type ResultInterner } from './result-labels.js';
+import { DeferredResult, EMPTY_RESULT, type ResultInterner } from './result-labels.js';
 import type { ResultLabels } from './types.js';
 
 export const META = 1;
 export const PARSED = 2;
 const DEAD = 0;
 
-/** Per-stream caches of results by a cheap key; cleared when they grow past this. */
-const MAX_CACHE = 8192;
+/** More misses than this within MISS_WINDOW lookups switch a stream to deferred results… */
+const MISS_LIMIT = 512;
+const MISS_WINDOW = 1024;
+/** …for this many entries. */
+const DEFER_RUN = 16384;
 
 export interface Grouping {
   readonly labels: readonly string[];
@@ -31,11 +35,8 @@ export class LabelsBuilder {
   private readonly baseIds: number[];
   readonly baseResult: ResultLabels;
 
-  private gen = 1;
-  private liveGen: Int32Array<ArrayBuffer> = new Int32Array(64);
-  private liveIdx: Int32Array<ArrayBuffer> = new Int32Array(64);
-  private delGen: Int32Array<ArrayBuffer> = new Int32Array(64);
-  private extractedGen: Int32Array<ArrayBuffer> = new Int32Array(64);
+  /** Per-name state, shared by the streams of a query (entries are processed one at a time). */
+  private readonly sc: Scratch;
 
   private entId: number[] = [];
   private entVal: string[] = [];
@@ -47,12 +48,18 @@ export class LabelsBuilder {
   err = '';
   errDetails = '';
 
+  private textOf: Buffer | undefined;
+  private text: string | undefined;
+
   private readonly requiredIds: readonly number[];
   private requiredHit = 0;
   private readonly filterIds: readonly number[];
 
-  private readonly resultCache = new Map<string, ResultLabels>();
-  private readonly groupCache = new Map<string, ResultLabels>();
+  /** Prefix of this stream's keys in the query's result cache. */
+  private readonly tag: string;
+  private lookups = 0;
+  private misses = 0;
+  private deferLeft = 0;
   private baseGroup: ResultLabels | undefined;
   private readonly stageCaches: unknown[] = [];
 
@@ -67,9 +74,11 @@ export class LabelsBuilder {
     this.baseMap = new Map(stream.map((l) => [l.name, l.value]));
     this.baseIds = stream.map((l) => names.id(l.name));
     this.baseResult = interner.forStream(stream);
+    this.tag = interner.nextStreamTag();
     this.requiredIds = hints.requiredIds(names);
     this.filterIds = hints.filterNames.map((n) => names.id(n));
-    this.grow();
+    this.sc = scratchOf(names);
+    this.sc.grow(names.size);
   }
 
   /** Per-stream state of a stage (key caches of parsers), created on first use. */
@@ -82,40 +91,32 @@ export class LabelsBuilder {
     return c;
   }
 
-  private grow(): void {
-    const need = this.names.size + 16;
-    if (this.liveGen.length >= need) return;
-    const size = Math.max(need, this.liveGen.length * 2);
-    const g = (a: Int32Array): Int32Array<ArrayBuffer> => {
-      const n = new Int32Array(size);
-      n.set(a);
-      return n;
-    };
-    this.liveGen = g(this.liveGen);
-    this.liveIdx = g(this.liveIdx);
-    this.delGen = g(this.delGen);
-    this.extractedGen = g(this.extractedGen);
-  }
-
   private ensure(id: number): void {
-    if (id >= this.liveGen.length) this.grow();
+    if (id >= this.sc.liveGen.length) this.sc.grow(this.names.size);
   }
 
   /** Starts a new entry. */
   reset(): void {
-    this.gen++;
-    if (this.gen === 0x7fffffff) {
-      this.gen = 1;
-      this.liveGen.fill(0);
-      this.delGen.fill(0);
-      this.extractedGen.fill(0);
-    }
+    this.sc.next();
     this.entLen = 0;
     this.liveCount = 0;
     this.delCount = 0;
     this.err = '';
     this.errDetails = '';
     this.requiredHit = 0;
+    this.textOf = undefined;
+  }
+
+  /**
+   * The line as a string when it is pure ASCII (byte offsets are then string offsets), else
+   * undefined. Parsers slice this one string instead of decoding each key and value.
+   */
+  asciiText(line: Buffer): string | undefined {
+    if (line !== this.textOf) {
+      this.textOf = line;
+      this.text = isAscii(line) ? line.toString('latin1') : undefined;
+    }
+    return this.text;
   }
 
   /** Structured metadata of the entry; names clashing with stream labels get `_extracted`. */
@@ -153,24 +154,24 @@ export class LabelsBuilder {
   /** The current value of a label (not the error labels), or undefined. */
   get(name: string): string | undefined {
     const id = this.names.peek(name);
-    if (id >= 0 && id < this.liveGen.length) {
-      if (this.liveGen[id] === this.gen) return this.entVal[this.liveIdx[id]];
-      if (this.delGen[id] === this.gen) return undefined;
+    if (id >= 0 && id < this.sc.liveGen.length) {
+      if (this.sc.liveGen[id] === this.sc.gen) return this.entVal[this.sc.liveIdx[id]];
+      if (this.sc.delGen[id] === this.sc.gen) return undefined;
     }
     return this.baseMap.get(name);
   }
 
   getId(id: number): string | undefined {
     this.ensure(id);
-    if (this.liveGen[id] === this.gen) return this.entVal[this.liveIdx[id]];
-    if (this.delGen[id] === this.gen) return undefined;
+    if (this.sc.liveGen[id] === this.sc.gen) return this.entVal[this.sc.liveIdx[id]];
+    if (this.sc.delGen[id] === this.sc.gen) return undefined;
     return this.baseMap.get(this.names.names[id]);
   }
 
   /** Whether the label is a structured metadata label right now. */
   categoryOf(id: number): number {
     this.ensure(id);
-    return this.liveGen[id] === this.gen ? this.entCat[this.liveIdx[id]] : 0;
+    return this.sc.liveGen[id] === this.sc.gen ? this.entCat[this.sc.liveIdx[id]] : 0;
   }
 
   set(category: number, name: string, value: string): void {
@@ -179,8 +180,8 @@ export class LabelsBuilder {
 
   setId(category: number, id: number, value: string): void {
     this.ensure(id);
-    if (this.liveGen[id] === this.gen) {
-      const i = this.liveIdx[id];
+    if (this.sc.liveGen[id] === this.sc.gen) {
+      const i = this.sc.liveIdx[id];
       if (category === META && this.entCat[i] === PARSED) return;
       this.entVal[i] = value;
       this.entCat[i] = category;
@@ -189,11 +190,12 @@ export class LabelsBuilder {
       this.entId[i] = id;
       this.entVal[i] = value;
       this.entCat[i] = category;
-      this.liveGen[id] = this.gen;
-      this.liveIdx[id] = i;
+      this.sc.liveGen[id] = this.sc.gen;
+      this.sc.liveIdx[id] = i;
       this.liveCount++;
     }
-    if (category === PARSED) this.recordExtracted(id);
+    // Metadata counts as extracted too: a parser then leaves a key the entry already has.
+    this.recordExtracted(id);
   }
 
   del(name: string): void {
@@ -202,12 +204,12 @@ export class LabelsBuilder {
 
   delId(id: number): void {
     this.ensure(id);
-    if (this.liveGen[id] === this.gen) {
-      this.entCat[this.liveIdx[id]] = DEAD;
-      this.liveGen[id] = 0;
+    if (this.sc.liveGen[id] === this.sc.gen) {
+      this.entCat[this.sc.liveIdx[id]] = DEAD;
+      this.sc.liveGen[id] = 0;
       this.liveCount--;
     }
-    this.delGen[id] = this.gen;
+    this.sc.delGen[id] = this.sc.gen;
     this.delCount++;
   }
 
@@ -223,7 +225,7 @@ export class LabelsBuilder {
     const changed = this.liveCount > 0 || this.delCount > 0 || this.err !== '';
     for (let i = 0; i < this.base.length; i++) {
       const id = this.baseIds[i];
-      if (changed && (this.delGen[id] === this.gen || this.liveGen[id] === this.gen)) continue;
+      if (changed && (this.sc.delGen[id] === this.sc.gen || this.sc.liveGen[id] === this.sc.gen)) continue;
       fn(this.base[i].name, this.base[i].value);
     }
     if (!changed) return;
@@ -239,7 +241,7 @@ export class LabelsBuilder {
   private collect(stream: Label[], meta: Label[], parsed: Label[], errors: boolean): void {
     for (let i = 0; i < this.base.length; i++) {
       const id = this.baseIds[i];
-      if (this.delGen[id] === this.gen || this.liveGen[id] === this.gen) continue;
+      if (this.sc.delGen[id] === this.sc.gen || this.sc.liveGen[id] === this.sc.gen) continue;
       stream.push(this.base[i]);
     }
     for (let i = 0; i < this.entLen; i++) {
@@ -253,11 +255,19 @@ export class LabelsBuilder {
     }
   }
 
-  /** The entry's result labels, interned. */
+  /**
+   * The entry's result labels. While label sets repeat they are interned (equal sets share
+   * one object); when a stream keeps producing new sets, results are deferred instead and
+   * only `key` identifies equal sets.
+   */
   labelsResult(): ResultLabels {
     if (this.liveCount === 0 && this.delCount === 0 && this.err === '') return this.baseResult;
+    if (this.deferLeft > 0) {
+      this.deferLeft--;
+      return this.deferred();
+    }
     // Lengths keep the key unambiguous whatever the values contain.
-    let key = this.err.length + ':' + this.err + this.errDetails.length + ':' + this.errDetails;
+    let key = 's' + this.tag + this.err.length + ':' + this.err + this.errDetails.length + ':' + this.errDetails;
     for (let i = 0; i < this.entLen; i++) {
       const c = this.entCat[i];
       if (c === DEAD) continue;
@@ -265,18 +275,62 @@ export class LabelsBuilder {
       key += (c === META ? 'm' : 'p') + this.entId[i] + ':' + v.length + ':' + v;
     }
     if (this.delCount > 0) {
-      for (let i = 0; i < this.base.length; i++) if (this.delGen[this.baseIds[i]] === this.gen) key += 'd' + i + ';';
+      for (let i = 0; i < this.base.length; i++) if (this.sc.delGen[this.baseIds[i]] === this.sc.gen) key += 'd' + i + ';';
     }
-    const hit = this.resultCache.get(key);
+    this.lookups++;
+    const hit = this.interner.cached(key);
     if (hit !== undefined) return hit;
+    if (++this.misses > MISS_LIMIT) {
+      // Mostly new sets: stop paying for keys for a while.
+      this.misses = 0;
+      this.lookups = 0;
+      this.deferLeft = DEFER_RUN;
+      return this.deferred();
+    }
+    if (this.lookups >= MISS_WINDOW) {
+      this.lookups = 0;
+      this.misses = 0;
+    }
     const stream: Label[] = [];
     const meta: Label[] = [];
     const parsed: Label[] = [];
     this.collect(stream, meta, parsed, true);
     const r = this.interner.make(stream, meta, parsed);
-    if (this.resultCache.size >= MAX_CACHE) this.resultCache.clear();
-    this.resultCache.set(key, r);
+    this.interner.cache(key, r);
     return r;
+  }
+
+  private deferred(): ResultLabels {
+    let stream: readonly Label[] = this.base;
+    for (let i = 0; i < this.base.length; i++) {
+      const id = this.baseIds[i];
+      if (this.sc.delGen[id] === this.sc.gen || this.sc.liveGen[id] === this.sc.gen) {
+        stream = this.base.filter((_l, k) => this.sc.delGen[this.baseIds[k]] !== this.sc.gen && this.sc.liveGen[this.baseIds[k]] !== this.sc.gen);
+        break;
+      }
+    }
+    const names: string[] = [];
+    const values: string[] = [];
+    const cats: number[] = [];
+    const all = this.names.names;
+    for (let i = 0; i < this.entLen; i++) {
+      const c = this.entCat[i];
+      if (c === DEAD) continue;
+      names.push(all[this.entId[i]]);
+      values.push(this.entVal[i]);
+      cats.push(c);
+    }
+    if (this.err !== '') {
+      names.push(ERROR_LABEL);
+      values.push(this.err);
+      cats.push(PARSED);
+    }
+    if (this.errDetails !== '') {
+      names.push(ERROR_DETAILS_LABEL);
+      values.push(this.errDetails);
+      cats.push(PARSED);
+    }
+    return new DeferredResult(this.interner, stream, names, values, cats);
   }
 
   /** The labels a sample carries: grouped by the range aggregation (Loki's GroupedLabels). */
@@ -296,12 +350,12 @@ export class LabelsBuilder {
 
   private withResult(groups: readonly string[]): ResultLabels {
     const out: Label[] = [];
-    let key = '';
+    let key = 'g';
     for (const name of groups) {
       const id = this.names.id(name);
       this.ensure(id);
-      if (this.delGen[id] === this.gen) continue;
-      const v = this.liveGen[id] === this.gen ? this.entVal[this.liveIdx[id]] : this.baseMap.get(name);
+      if (this.sc.delGen[id] === this.sc.gen) continue;
+      const v = this.sc.liveGen[id] === this.sc.gen ? this.entVal[this.sc.liveIdx[id]] : this.baseMap.get(name);
       if (v === undefined) continue;
       out.push({ name, value: v });
       key += id + ':' + v.length + ':' + v;
@@ -311,10 +365,10 @@ export class LabelsBuilder {
 
   private withoutResult(groups: readonly string[]): ResultLabels {
     const out: Label[] = [];
-    let key = '';
+    let key = 'w' + this.tag;
     for (let i = 0; i < this.base.length; i++) {
       const id = this.baseIds[i];
-      if (this.delGen[id] === this.gen || this.liveGen[id] === this.gen) continue;
+      if (this.sc.delGen[id] === this.sc.gen || this.sc.liveGen[id] === this.sc.gen) continue;
       if (groups.includes(this.base[i].name)) continue;
       out.push(this.base[i]);
       key += 'b' + i + ';';
@@ -331,19 +385,18 @@ export class LabelsBuilder {
   }
 
   private cachedGroup(key: string, labels: Label[]): ResultLabels {
-    const hit = this.groupCache.get(key);
+    const hit = this.interner.cached(key);
     if (hit !== undefined) return hit;
     const r = this.interner.uncategorized(labels);
-    if (this.groupCache.size >= MAX_CACHE) this.groupCache.clear();
-    this.groupCache.set(key, r);
+    this.interner.cache(key, r);
     return r;
   }
 
   // Parser hints.
 
   private recordExtracted(id: number): void {
-    if (this.extractedGen[id] === this.gen) return;
-    this.extractedGen[id] = this.gen;
+    if (this.sc.extractedGen[id] === this.sc.gen) return;
+    this.sc.extractedGen[id] = this.sc.gen;
     if (this.requiredIds.length > 0 && this.requiredIds.includes(id)) this.requiredHit++;
   }
 
@@ -351,7 +404,7 @@ export class LabelsBuilder {
   shouldExtract(name: string): boolean {
     const id = this.names.id(name);
     this.ensure(id);
-    if (this.extractedGen[id] === this.gen) return false;
+    if (this.sc.extractedGen[id] === this.sc.gen) return false;
     const req = this.hints.requiredNames;
     return req.length === 0 || req.includes(name);
   }
@@ -387,3 +440,49 @@ export class LabelsBuilder {
 }
 
 const EMPTY_LINE = Buffer.alloc(0);
+
+/** Generation-stamped per-name arrays: a name is set/deleted/extracted in the current entry when its stamp equals gen. */
+class Scratch {
+  gen = 1;
+  liveGen: Int32Array<ArrayBuffer> = new Int32Array(64);
+  liveIdx: Int32Array<ArrayBuffer> = new Int32Array(64);
+  delGen: Int32Array<ArrayBuffer> = new Int32Array(64);
+  extractedGen: Int32Array<ArrayBuffer> = new Int32Array(64);
+
+  next(): void {
+    this.gen++;
+    if (this.gen === 0x7fffffff) {
+      this.gen = 1;
+      this.liveGen.fill(0);
+      this.delGen.fill(0);
+      this.extractedGen.fill(0);
+    }
+  }
+
+  grow(names: number): void {
+    const need = names + 16;
+    if (this.liveGen.length >= need) return;
+    const size = Math.max(need, this.liveGen.length * 2);
+    const g = (a: Int32Array): Int32Array<ArrayBuffer> => {
+      const n = new Int32Array(size);
+      n.set(a);
+      return n;
+    };
+    this.liveGen = g(this.liveGen);
+    this.liveIdx = g(this.liveIdx);
+    this.delGen = g(this.delGen);
+    this.extractedGen = g(this.extractedGen);
+  }
+}
+
+/** One scratch per name table, i.e. per compiled query. */
+const scratches = new WeakMap<NameTable, Scratch>();
+
+function scratchOf(names: NameTable): Scratch {
+  let s = scratches.get(names);
+  if (s === undefined) {
+    s = new Scratch();
+    scratches.set(names, s);
+  }
+  return s;
+}

@@ -37,16 +37,17 @@ export class LogfmtParserStage implements Stage {
     const st = lbs.stageCache(this.slot, () => new LogfmtState());
     const dec = st.dec;
     dec.reset(line);
+    const text = lbs.asciiText(line);
     while (!dec.eol()) {
       if (!dec.scanKeyval()) {
         if (this.strict) break;
         continue;
       }
       if (!dec.hasKey()) continue;
-      const raw = line.toString('latin1', dec.keyStart, dec.keyEnd);
+      const raw = text !== undefined ? text.slice(dec.keyStart, dec.keyEnd) : line.toString('latin1', dec.keyStart, dec.keyEnd);
       let d = st.keys.get(raw);
       if (d === undefined) {
-        let name = sanitizeLabelKey(dec.key().toString('utf8'), true);
+        let name = sanitizeLabelKey(text !== undefined ? raw : line.toString('utf8', dec.keyStart, dec.keyEnd), true);
         let ok = name !== '';
         if (ok) {
           if (lbs.baseHas(name)) name += DUPLICATE_SUFFIX;
@@ -57,7 +58,12 @@ export class LogfmtParserStage implements Stage {
       }
       if (!d.ok) continue;
       if (!this.keepEmpty && dec.valueLength() === 0) continue;
-      lbs.setId(PARSED, d.id, valueString(dec.value()));
+      let v: string;
+      if (dec.unquoted !== undefined) v = valueString(dec.unquoted);
+      else if (dec.valueStart < 0) v = '';
+      else if (text !== undefined) v = text.slice(dec.valueStart, dec.valueEnd);
+      else v = valueString(line.subarray(dec.valueStart, dec.valueEnd));
+      lbs.setId(PARSED, d.id, v);
       if (!lbs.shouldContinueParsingLine(d.id, ts)) return null;
       if (lbs.allRequiredExtracted()) break;
     }

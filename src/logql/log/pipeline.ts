@@ -5,7 +5,7 @@ import { compileStages } from './compile.js';
 import { ParserHints } from './hints.js';
 import { LabelsBuilder } from './labels-builder.js';
 import { NameTable } from './names.js';
-import { ResultInterner } from './result-labels.js';
+import { EMPTY_RESULT, ResultInterner } from './result-labels.js';
 import type { Stage } from './stage.js';
 import type { LogPipeline, PipelineOutput, StreamPipeline } from './types.js';
 
@@ -64,4 +64,9 @@ class Pipeline implements LogPipeline {
 /** Compiles a log query's pipeline. Throws on invalid regexes or templates (validate first for Loki's errors). */
 export function compileLogPipeline(selector: LogSelector): LogPipeline {
   return new Pipeline(compileStages(selector.pipeline));
+}
+
+/** An output slot for StreamPipeline.process (reused across calls). */
+export function newPipelineOutput(): PipelineOutput {
+  return { line: Buffer.alloc(0), labels: EMPTY_RESULT };
 }

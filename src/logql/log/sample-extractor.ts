@@ -14,7 +14,7 @@ import { ParserHints } from './hints.js';
 import { compileLabelFilter, type LabelTest } from './label-filter.js';
 import { LabelsBuilder, type Grouping } from './labels-builder.js';
 import { ERR_SAMPLE_EXTRACTION, NameTable } from './names.js';
-import { ResultInterner } from './result-labels.js';
+import { EMPTY_RESULT, ResultInterner } from './result-labels.js';
 import type { Stage } from './stage.js';
 import type { SampleExtractor, SampleOutput, StreamSampleExtractor } from './types.js';
 
@@ -187,4 +187,9 @@ function andTests(l: LabelTest, r: LabelTest): LabelTest {
       return a && b;
     },
   };
+}
+
+/** An output slot for StreamSampleExtractor.process (reused across calls). */
+export function newSampleOutput(): SampleOutput {
+  return { value: 0, labels: EMPTY_RESULT };
 }

@@ -33,7 +33,7 @@ export function registerOpsRoutes(server: HttpServer, deps: OpsDeps): void {
     }),
   });
   server.add({
-    methods: ['GET'], path: '/config', body: 'none',
+    methods: ['GET'], path: '/config', body: 'none', admin: true,
     handler: async (req) => ({ status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: deps.configYaml(req.params.get('mode') ?? undefined) }),
   });
   server.add({
@@ -45,14 +45,14 @@ export function registerOpsRoutes(server: HttpServer, deps: OpsDeps): void {
     handler: async () => json(BUILD_INFO),
   });
   server.add({
-    methods: ['GET', 'POST'], path: '/flush',
+    methods: ['GET', 'POST'], path: '/flush', admin: true,
     handler: async () => {
       await deps.ingester.flushAll();
       return { status: 204 };
     },
   });
   server.add({
-    methods: ['GET', 'POST'], path: '/log_level',
+    methods: ['GET', 'POST'], path: '/log_level', admin: true,
     handler: async (req) => {
       if (req.method === 'POST') {
         const level = req.params.get('log_level') ?? '';

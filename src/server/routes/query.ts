@@ -1,20 +1,42 @@
 import type { LimitsConfig } from '../../config/types.js';
 import { evaluate, formatResult, type EngineResult } from '../../logql/engine/index.js';
 import { compileLogPipeline, compileSampleExtractor } from '../../logql/log/index.js';
-import { formatExpr, parseExpr, parseQuery, type Expr, type LogSelector, type SampleExpr } from '../../logql/syntax/index.js';
+import { formatExpr, parseExpr, parseQuery, rangeAggregations, type Expr, type LogSelector, type SampleExpr } from '../../logql/syntax/index.js';
+import type { LabelMatcher } from '../../model/matcher.js';
+import type { Nanos } from '../../model/time.js';
 import { IDENTITY_PIPELINE } from '../../querier/identity-pipeline.js';
 import { applyQueryLimits, querySignal } from '../../querier/limits.js';
 import { parseInstantParams, parseRangeParams, type Direction } from '../../querier/params.js';
 import type { Querier } from '../../querier/querier.js';
 import { buildStats, streamsResponseJson } from '../../querier/response.js';
+import { selectLogs } from '../../querier/select-logs.js';
 import { BadRequestError, ClientClosedError, TimeoutError } from '../../util/errors.js';
 import { json, type HttpRequest, type HttpResponse, type HttpServer } from '../http.js';
+import { selectAcrossTenants, splitTenantMatchers } from '../multi-tenant.js';
+import type { TenantQueryScheduler } from '../query-scheduler.js';
+import { ReadGuard, combinedLimits, queryTooManyBytesMessage } from '../read-guard.js';
 import { resolveReadTenants } from '../tenant.js';
 
 export interface QueryRouteOptions {
   readonly authEnabled: boolean;
   readonly multiTenant: boolean;
   readonly limitsFor: (tenant: string) => LimitsConfig;
+  /** Per-tenant query concurrency (querier.max_concurrent); none = unlimited. */
+  readonly scheduler?: TenantQueryScheduler;
+  /** Index-stats bytes of a selector, for max_query_bytes_read; none = the limit is not checked. */
+  readonly indexBytes?: (tenant: string, from: Nanos, through: Nanos, matchers: readonly LabelMatcher[]) => Promise<number>;
+}
+
+/** Skald: `X-Skald-Partial-Results: true` asks for partial results instead of limit errors. */
+function wantsPartialResults(req: HttpRequest, limits: LimitsConfig): boolean {
+  const v = req.headers['x-skald-partial-results'];
+  const s = (Array.isArray(v) ? v[0] : v ?? '').trim().toLowerCase();
+  return limits.skald_partial_results || s === 'true' || s === '1';
+}
+
+/** Adds Loki's top-level `warnings` to a response body. */
+function withWarnings(body: string, warnings: readonly string[]): string {
+  return warnings.length === 0 ? body : body.slice(0, -1) + ',"warnings":' + JSON.stringify(warnings) + '}';
 }
 
 function wantsCategorizedLabels(req: HttpRequest): boolean {
@@ -29,10 +51,16 @@ function logPipeline(expr: LogSelector) {
 
 interface QueryContext {
   readonly req: HttpRequest;
-  readonly tenant: string;
+  /** One tenant, or several for a multi-tenant read (`a|b`). */
+  readonly tenants: readonly string[];
   readonly limits: LimitsConfig;
+  readonly partial: boolean;
   readonly signal: AbortSignal;
   readonly started: number;
+  readonly guard: ReadGuard;
+  /** A byte budget applies: reads go through the guard, chunk by chunk. */
+  budgeted: boolean;
+  readonly warnings: string[];
 }
 
 /** Runs a query under the tenant's timeout; the deadline answers 504 and the client going away 499. */
@@ -49,36 +77,83 @@ async function withDeadline<T>(req: HttpRequest, limits: LimitsConfig, run: (sig
 
 /** Answers the query_range, query and format_query endpoints from the querier and the LogQL engine. */
 export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: QueryRouteOptions): void {
-  const context = (req: HttpRequest): Omit<QueryContext, 'signal'> => {
-    const [tenant] = resolveReadTenants(req.headers, opts.authEnabled, opts.multiTenant);
-    return { req, tenant, limits: opts.limitsFor(tenant), started: performance.now() };
+  type BaseContext = Omit<QueryContext, 'signal' | 'guard' | 'warnings' | 'budgeted'>;
+  const context = (req: HttpRequest): BaseContext => {
+    const tenants = resolveReadTenants(req.headers, opts.authEnabled, opts.multiTenant);
+    const limits = combinedLimits(tenants, opts.limitsFor);
+    return { req, tenants, limits, partial: wantsPartialResults(req, limits), started: performance.now() };
+  };
+  const select = (ctx: QueryContext, matchers: readonly LabelMatcher[], from: Nanos, through: Nanos) =>
+    selectAcrossTenants((t, m, f, th) => querier.selectSeries(t, m, f, th), ctx.tenants, matchers, from, through).then((s) => (ctx.budgeted ? ctx.guard.wrap(s) : s));
+
+  /**
+   * max_query_bytes_read, checked like Loki's frontend from index stats before reading. With
+   * partial results the query runs and stops reading at the limit; returns the warning text then.
+   */
+  const checkBytesRead = async (ctx: QueryContext, expr: Expr, start: Nanos, end: Nanos): Promise<string | undefined> => {
+    const max = ctx.limits.max_query_bytes_read;
+    if (!(max > 0) || !opts.indexBytes) return undefined;
+    const reads = expr.kind === 'LogSelector'
+      ? [{ matchers: expr.matchers, from: start, through: end }]
+      : rangeAggregations(expr).map((a) => ({ matchers: a.range.selector.matchers, from: start - a.range.rangeNs - a.range.offsetNs, through: end - a.range.offsetNs }));
+    let total = 0;
+    for (const r of reads) {
+      const sel = ctx.tenants.length > 1 ? splitTenantMatchers(ctx.tenants, r.matchers) : { tenants: ctx.tenants, matchers: r.matchers };
+      for (const t of sel.tenants) total += await opts.indexBytes(t, r.from, r.through, sel.matchers);
+    }
+    if (total <= max) return undefined;
+    const message = queryTooManyBytesMessage(total, max);
+    if (!ctx.partial) throw new BadRequestError(message);
+    ctx.guard.limitBytes(max);
+    return message;
   };
 
-  const logQuery = async (ctx: QueryContext, expr: LogSelector, start: bigint, end: bigint, limit: number, direction: Direction, intervalMs: number): Promise<HttpResponse> => {
+  /** Waits for a tenant slot, then runs the query with its guard; adds partial-result warnings. */
+  const run = (base: BaseContext, expr: Expr, start: Nanos, end: Nanos, signal: AbortSignal, fn: (ctx: QueryContext) => Promise<string>): Promise<HttpResponse> => {
+    const go = async (): Promise<HttpResponse> => {
+      const ctx: QueryContext = { ...base, signal, guard: new ReadGuard(signal), warnings: [], budgeted: false };
+      const bytesWarning = await checkBytesRead(ctx, expr, start, end);
+      // Without a budget the querier reads block by block, checking the signal and yielding itself.
+      ctx.budgeted = bytesWarning !== undefined;
+      const body = await fn(ctx);
+      if (bytesWarning !== undefined && ctx.guard.exhausted) ctx.warnings.push(`${bytesWarning}; partial result: reading stopped at the limit`);
+      return json(withWarnings(body, ctx.warnings));
+    };
+    return opts.scheduler ? opts.scheduler.run(base.tenants.join('|'), signal, go) : go();
+  };
+
+  const logQuery = async (ctx: QueryContext, expr: LogSelector, start: bigint, end: bigint, limit: number, direction: Direction, intervalMs: number): Promise<string> => {
     const max = ctx.limits.max_entries_limit_per_query;
     if (max > 0 && limit > max) {
-      throw new BadRequestError(`max entries limit per query exceeded, limit > max_entries_limit_per_query (${limit} > ${max})`);
+      const message = `max entries limit per query exceeded, limit > max_entries_limit_per_query (${limit} > ${max})`;
+      if (!ctx.partial) throw new BadRequestError(message);
+      ctx.warnings.push(`${message}; partial result: at most ${max} entries`);
+      limit = max;
     }
     const categorize = wantsCategorizedLabels(ctx.req);
-    const res = await querier.logQuery({
-      tenant: ctx.tenant, matchers: expr.matchers, start, end, direction, limit, intervalNs: BigInt(intervalMs) * 1_000_000n,
-      pipeline: logPipeline(expr), categorize, signal: ctx.signal,
+    const series = await select(ctx, expr.matchers, start, end);
+    const res = await selectLogs({
+      series, start, end, direction, limit, intervalNs: BigInt(intervalMs) * 1_000_000n,
+      pipeline: logPipeline(expr), categorize, signal: ctx.signal, selector: expr,
     });
     const stats = buildStats({ execTimeSec: (performance.now() - ctx.started) / 1000, read: res.stats, entriesReturned: res.entriesReturned });
-    return json(streamsResponseJson(res.streams, stats, categorize));
+    return streamsResponseJson(res.streams, stats, categorize);
   };
 
-  const metricQuery = async (ctx: QueryContext, expr: SampleExpr, start: bigint, end: bigint, stepMs: number, instant: boolean): Promise<HttpResponse> => {
+  const metricQuery = async (ctx: QueryContext, expr: SampleExpr, start: bigint, end: bigint, stepMs: number, instant: boolean): Promise<string> => {
     // Loki's frontend aligns range steps to the step when it splits queries by interval.
     const alignSteps = !instant && ctx.limits.split_queries_by_interval > 0;
-    const result: EngineResult = await evaluate(expr, { start, end, stepMs, instant, alignSteps }, {
-      selectSeries: (matchers, from, through) => querier.selectSeries(ctx.tenant, matchers, from, through),
+    const maxSeries = ctx.limits.max_query_series;
+    let result: EngineResult = await evaluate(expr, { start, end, stepMs, instant, alignSteps }, {
+      selectSeries: (matchers, from, through) => select(ctx, matchers, from, through),
       compileExtractor: (agg) => compileSampleExtractor(agg),
-      maxSeries: ctx.limits.max_query_series,
+      // Partial results evaluate every series, then keep the first max_query_series.
+      maxSeries: ctx.partial ? 0 : maxSeries,
       signal: ctx.signal,
     });
+    if (ctx.partial && maxSeries > 0) result = truncateSeries(result, maxSeries, ctx.warnings);
     const stats = buildStats({ execTimeSec: (performance.now() - ctx.started) / 1000, read: result.stats, entriesReturned: 0 });
-    return json('{"status":"success","data":' + formatResult(result, stats) + '}');
+    return '{"status":"success","data":' + formatResult(result, stats) + '}';
   };
 
   server.add({
@@ -89,12 +164,11 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
       const p = parseRangeParams(req.params);
       const expr: Expr = parseQuery(p.query);
       const start = applyQueryLimits(expr, p.start, p.end, base.limits);
-      return withDeadline(req, base.limits, async (signal) => {
-        const ctx = { ...base, signal };
+      return withDeadline(req, base.limits, (signal) => run(base, expr, start, p.end, signal, async (ctx) => {
         if (expr.kind === 'LogSelector') return logQuery(ctx, expr, start, p.end, p.limit, p.direction, p.intervalMs);
         if (p.end <= p.start) throw new BadRequestError('end timestamp must not be before or equal to start time');
         return metricQuery(ctx, expr, start, p.end, p.stepMs, false);
-      });
+      }));
     },
   });
 
@@ -109,7 +183,7 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
         throw new BadRequestError('log queries are not supported as an instant query type, please change your query to a range query type');
       }
       applyQueryLimits(expr, p.time, p.time, base.limits);
-      return withDeadline(req, base.limits, (signal) => metricQuery({ ...base, signal }, expr, p.time, p.time, 0, true));
+      return withDeadline(req, base.limits, (signal) => run(base, expr, p.time, p.time, signal, (ctx) => metricQuery(ctx, expr, p.time, p.time, 0, true)));
     },
   });
 
@@ -118,4 +192,14 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
     path: '/loki/api/v1/format_query',
     handler: async (req) => json({ status: 'success', data: formatExpr(parseExpr(req.params.get('query') ?? '')) }),
   });
+}
+
+/** Partial results: the first `max` series (or samples) of a metric result, with a warning. */
+function truncateSeries(result: EngineResult, max: number, warnings: string[]): EngineResult {
+  const count = result.type === 'matrix' ? result.series.length : result.type === 'vector' ? result.samples.length : 0;
+  if (count <= max) return result;
+  warnings.push(`maximum of series (${max}) reached for a single query; partial result: the first ${max} of ${count} series`);
+  if (result.type === 'matrix') return { ...result, series: [...result.series].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).slice(0, max) };
+  if (result.type === 'vector') return { ...result, samples: result.samples.slice(0, max) };
+  return result;
 }

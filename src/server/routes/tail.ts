@@ -13,7 +13,7 @@ import { parseTailParams, type TailParams } from '../../tail/params.js';
 import { TailSession } from '../../tail/session.js';
 import { BadRequestError, HttpError, errorMessage } from '../../util/errors.js';
 import { TEXT_HEADERS, text, type HttpServer } from '../http.js';
-import { resolveTenant } from '../tenant.js';
+import { resolveReadTenants } from '../tenant.js';
 
 export interface TailRouteDeps {
   readonly hub: TailHub;
@@ -57,7 +57,8 @@ export function registerTailRoutes(server: HttpServer, deps: TailRouteDeps): voi
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
   const prepare = (headers: IncomingHttpHeaders, params: URLSearchParams): PreparedTail => {
-    const tenant = resolveTenant(headers, deps.authEnabled);
+    // A read of exactly one tenant.
+    const [tenant] = resolveReadTenants(headers, deps.authEnabled, false);
     const p = parseTailParams(params);
     let pipeline: LogPipeline;
     try {
@@ -99,7 +100,7 @@ export function registerTailRoutes(server: HttpServer, deps: TailRouteDeps): voi
     });
   };
 
-  server.httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  server.onUpgrade((req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== V1_PATH && url.pathname !== LEGACY_PATH) {
       // Another upgrade listener may own this path.

@@ -190,7 +190,6 @@ class State {
           return;
         }
       } else if (val !== undefined && val !== null) {
-        this.node = r;
         this.errorf(`range can't iterate over ${formatValue(val)}`);
       }
       if (r.elseList !== undefined) this.walk(dot, r.elseList);

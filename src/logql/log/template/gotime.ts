@@ -14,7 +14,7 @@ export interface ZoneInfo {
 
 export class GoLocation {
   private readonly fmt: Intl.DateTimeFormat | undefined;
-  private readonly abbrevFmt: Intl.DateTimeFormat | undefined;
+  private readonly abbrevFmts: Intl.DateTimeFormat[] = [];
 
   constructor(readonly name: string, private readonly tz: string | undefined) {
     if (tz !== undefined) {
@@ -22,20 +22,24 @@ export class GoLocation {
         timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
         hour: 'numeric', minute: 'numeric', second: 'numeric',
       });
-      this.abbrevFmt = new Intl.DateTimeFormat('en-GB', { timeZone: tz, timeZoneName: 'short' });
+      // en-US knows American abbreviations (EDT), en-GB European ones (CET).
+      for (const locale of ['en-US', 'en-GB']) this.abbrevFmts.push(new Intl.DateTimeFormat(locale, { timeZone: tz, timeZoneName: 'short' }));
     }
   }
 
   /** Offset east of UTC (seconds) and abbreviation at a Unix second. */
   lookup(unixSec: number): ZoneInfo {
-    if (this.fmt === undefined || this.abbrevFmt === undefined) return { offset: 0, abbrev: 'UTC' };
+    if (this.fmt === undefined) return { offset: 0, abbrev: 'UTC' };
     const d = new Date(clampMs(unixSec * 1000));
     const parts: Record<string, number> = {};
     for (const p of this.fmt.formatToParts(d)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
     const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
     const offset = Math.round((asUtc - Math.floor(d.getTime() / 1000) * 1000) / 1000);
-    const name = this.abbrevFmt.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
-    return { offset, abbrev: /^(GMT|UTC)[+-]/.test(name) ? offsetAbbrev(offset) : name };
+    for (const f of this.abbrevFmts) {
+      const name = f.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
+      if (name !== '' && !/^(GMT|UTC)[+-]/.test(name)) return { offset, abbrev: name === 'GMT' && offset === 0 ? 'GMT' : name };
+    }
+    return { offset, abbrev: offsetAbbrev(offset) };
   }
 }
 
@@ -281,13 +285,11 @@ function nextStdChunk(layout: string): Chunk {
 function formatZone(offset: number, colon: boolean, seconds: boolean, short: boolean): string {
   let zone = Math.trunc(offset / 60);
   let abs = offset;
-  let s = '';
+  let s = '+';
   if (zone < 0) {
     s = '-';
     zone = -zone;
     abs = -abs;
-  } else {
-    s = '+';
   }
   s += pad(Math.trunc(zone / 60), 2);
   if (!short) s += (colon ? ':' : '') + pad(zone % 60, 2);

@@ -1,0 +1,176 @@
+import { EMPTY_BATCH, sliceBatchByTime, type EntryBatch } from '../chunk/index.js';
+import { EMPTY_LABELS, type Labels } from '../model/labels.js';
+import { ClientClosedError } from '../util/errors.js';
+import type { ChunkHandle, Segment, SeriesSource } from './sources.js';
+
+export interface ReadStats {
+  chunksRead: number;
+  decompressedLines: number;
+  decompressedBytes: number;
+  duplicates: number;
+}
+
+export function newReadStats(): ReadStats {
+  return { chunksRead: 0, decompressedLines: 0, decompressedBytes: 0, duplicates: 0 };
+}
+
+/** Counts what a read handed out. */
+export function countRead(stats: ReadStats, batches: readonly EntryBatch[]): void {
+  for (const b of batches) {
+    stats.decompressedLines += b.count;
+    stats.decompressedBytes += b.lineStart[b.count] - b.lineStart[0];
+  }
+}
+
+/**
+ * Time-overlapping chunks of one stream (usually a single chunk). Groups of a stream are
+ * disjoint in time, so reading them one after the other gives the stream in order.
+ */
+export interface ChunkGroup {
+  readonly minTs: bigint;
+  readonly maxTs: bigint;
+  /**
+   * The group's segments for a read of [from, through): a lone chunk's own segments when it has
+   * them, else one segment holding the group's entries merged and de-duplicated (read here).
+   */
+  segments(from: bigint, through: bigint, stats: ReadStats): Promise<readonly Segment[]>;
+}
+
+/** The groups of a stream's chunks that may hold entries in [from, through), ascending. */
+export function chunkGroups(src: SeriesSource, from: bigint, through: bigint): ChunkGroup[] {
+  const chunks = src.chunks.filter((c) => c.minTs < through && c.maxTs >= from);
+  // Stable: chunks with equal minTs keep their order (memory before store), which decides duplicates.
+  chunks.sort((a, b) => (a.minTs < b.minTs ? -1 : a.minTs > b.minTs ? 1 : 0));
+  const out: ChunkGroup[] = [];
+  let cur: ChunkHandle[] = [];
+  let curMin = 0n;
+  let curMax = 0n;
+  const flush = (): void => {
+    if (cur.length > 0) out.push(group(cur, curMin, curMax));
+  };
+  for (const c of chunks) {
+    if (cur.length > 0 && c.minTs <= curMax) {
+      cur.push(c);
+      if (c.maxTs > curMax) curMax = c.maxTs;
+    } else {
+      flush();
+      cur = [c];
+      curMin = c.minTs;
+      curMax = c.maxTs;
+    }
+  }
+  flush();
+  return out;
+}
+
+function group(chunks: ChunkHandle[], minTs: bigint, maxTs: bigint): ChunkGroup {
+  const only = chunks.length === 1 ? chunks[0] : undefined;
+  return {
+    minTs,
+    maxTs,
+    async segments(from, through, stats) {
+      if (only?.open !== undefined) {
+        stats.chunksRead++;
+        return (await only.open()).segments;
+      }
+      const batches: EntryBatch[][] = [];
+      for (const c of chunks) {
+        stats.chunksRead++;
+        batches.push([...(await c.batches(from, through))]);
+      }
+      const merged = chunks.length === 1 ? concatBatches(batches[0]) : mergeDedupe(batches, stats);
+      return merged.count === 0 ? [] : [loadedSegment(merged)];
+    },
+  };
+}
+
+/** A segment over entries already in memory. */
+function loadedSegment(b: EntryBatch): Segment {
+  return {
+    minTs: b.ts[0],
+    maxTs: b.ts[b.count - 1],
+    entries: b.count,
+    lineBytes: b.lineStart[b.count] - b.lineStart[0],
+    exact: true,
+    read: (from, through) => {
+      const s = sliceBatchByTime(b, from, through);
+      return s.count > 0 ? [s] : [];
+    },
+  };
+}
+
+/** Ascending, time-disjoint batches as one. */
+function concatBatches(batches: readonly EntryBatch[]): EntryBatch {
+  const bs = batches.filter((b) => b.count > 0);
+  if (bs.length === 0) return EMPTY_BATCH;
+  if (bs.length === 1) return bs[0];
+  const order: { b: EntryBatch; i: number }[] = [];
+  for (const b of bs) for (let i = 0; i < b.count; i++) order.push({ b, i });
+  return gather(order);
+}
+
+/** Copies the given entries, in that order, into one batch. */
+function gather(entries: readonly { b: EntryBatch; i: number }[]): EntryBatch {
+  const n = entries.length;
+  let bytes = 0;
+  let anyMeta = false;
+  for (const { b, i } of entries) {
+    bytes += b.lineStart[i + 1] - b.lineStart[i];
+    if (b.metadata !== null) anyMeta = true;
+  }
+  const ts = new BigInt64Array(n);
+  const lines = Buffer.allocUnsafe(bytes);
+  const lineStart = new Uint32Array(n + 1);
+  const metadata: Labels[] | null = anyMeta ? new Array<Labels>(n) : null;
+  let off = 0;
+  for (let k = 0; k < n; k++) {
+    const { b, i } = entries[k];
+    ts[k] = b.ts[i];
+    off += b.lines.copy(lines, off, b.lineStart[i], b.lineStart[i + 1]);
+    lineStart[k + 1] = off;
+    if (metadata !== null) metadata[k] = b.metadata === null ? EMPTY_LABELS : b.metadata[i];
+  }
+  return { count: n, ts, lines, lineStart, metadata };
+}
+
+/**
+ * Entries of overlapping chunks as one sorted batch: a stable sort by timestamp (equal ones keep
+ * chunk order, then push order), dropping entries whose timestamp and line repeat an earlier one.
+ */
+function mergeDedupe(perChunk: readonly EntryBatch[][], stats: ReadStats): EntryBatch {
+  const all: { b: EntryBatch; i: number; ts: bigint }[] = [];
+  for (const batches of perChunk) for (const b of batches) for (let i = 0; i < b.count; i++) all.push({ b, i, ts: b.ts[i] });
+  all.sort((x, y) => (x.ts < y.ts ? -1 : x.ts > y.ts ? 1 : 0));
+  const out: typeof all = [];
+  let runStart = 0;
+  for (const e of all) {
+    if (out.length > 0 && out[out.length - 1].ts !== e.ts) runStart = out.length;
+    const line = e.b.lines.subarray(e.b.lineStart[e.i], e.b.lineStart[e.i + 1]);
+    let dup = false;
+    for (let j = runStart; j < out.length; j++) {
+      const o = out[j];
+      if (o.b.lines.subarray(o.b.lineStart[o.i], o.b.lineStart[o.i + 1]).equals(line)) {
+        dup = true;
+        break;
+      }
+    }
+    if (dup) stats.duplicates++;
+    else out.push(e);
+  }
+  return gather(out);
+}
+
+/** Yields to the event loop every few milliseconds of work and stops when the query is cancelled. */
+export class Pacer {
+  private last = performance.now();
+
+  constructor(private readonly signal: AbortSignal | undefined, private readonly sliceMs = 4) {}
+
+  async tick(): Promise<void> {
+    if (this.signal?.aborted) throw new ClientClosedError();
+    if (performance.now() - this.last < this.sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.last = performance.now();
+    if (this.signal?.aborted) throw new ClientClosedError();
+  }
+}
