@@ -79,4 +79,21 @@ describe('LogQL conformance corpus (public part)', () => {
     }
     assert.deepEqual(unexpected.map(([id, why]) => `${id}: ${why}`), []);
   });
+
+  it('answers format_query like Loki over HTTP (GET and POST)', { timeout: 120_000 }, async () => {
+    const cases = readJson<{ id: string; query: string; status: number; formatted?: string }[]>('format_query.public.json');
+    const failed: string[] = [];
+    await pool(cases, 4, async (c) => {
+      const post = c.id.charCodeAt(c.id.length - 1) % 2 === 0;
+      const body = new URLSearchParams({ query: c.query });
+      const res = post
+        ? await fetch(`${s.url}/loki/api/v1/format_query`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body })
+        : await fetch(`${s.url}/loki/api/v1/format_query?${body}`);
+      const text = await res.text();
+      if (res.status !== c.status) failed.push(`${c.id}: status ${res.status} != ${c.status}`);
+      else if (c.status === 200 && (JSON.parse(text) as { data: string }).data !== c.formatted) failed.push(`${c.id}: formatted differently`);
+    });
+    console.log(`format_query over HTTP: ${cases.length - failed.length} passed, ${failed.length} failed`);
+    assert.deepEqual(failed, []);
+  });
 });
