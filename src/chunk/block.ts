@@ -33,13 +33,12 @@ export function encodeBlock(b: EntryBatch, w: ByteWriter = new ByteWriter(b.line
   w.uvarint(n);
   if (n > 0) {
     // Deltas from int64 halves: exact as doubles (a delta is at most MAX_BLOCK_SPAN), no bigint per entry.
-    const lo = new Uint32Array(b.ts.buffer, b.ts.byteOffset, n * 2);
-    const hi = new Int32Array(b.ts.buffer, b.ts.byteOffset, n * 2);
-    let prevHi = hi[HI];
-    let prevLo = lo[LO];
+    const v = new Int32Array(b.ts.buffer, b.ts.byteOffset, n * 2);
+    let prevHi = v[HI];
+    let prevLo = v[LO] >>> 0;
     for (let i = 0; i < n; i++) {
-      const h = hi[2 * i + HI];
-      const l = lo[2 * i + LO];
+      const h = v[2 * i + HI];
+      const l = v[2 * i + LO] >>> 0;
       w.uvarint((h - prevHi) * TWO_32 + (l - prevLo));
       prevHi = h;
       prevLo = l;

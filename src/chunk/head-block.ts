@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import { copyBytes, fromHalves, HI, hiOf, LO, loOf } from '../model/entry.js';
+import { copyBytes, fromHalves, HI, hiOf, le64, LO, loOf, lt64 } from '../model/entry.js';
 import type { Labels } from '../model/labels.js';
 import { EMPTY_BATCH, gatherBatch, lowerBound, type EntryBatch } from './batch.js';
 import { BufferPool } from './buffer-pool.js';
@@ -23,12 +23,16 @@ const EMPTY_LINES = Buffer.alloc(0);
  */
 export class HeadBlock {
   private ts: BigInt64Array;
-  /** 32-bit views of ts (see Halves in model/entry). */
-  private tsLo: Uint32Array;
-  private tsHi: Int32Array;
+  /** 32-bit view of ts (see halvesOf in model/entry). */
+  private ts32: Int32Array;
   private lineStart: Uint32Array;
   private lines: Buffer;
-  private md: Labels[] | null = null;
+  /**
+   * Metadata as runs: entries [mdStart[k], mdStart[k+1]) share mdRuns[k] (consecutive entries
+   * nearly always share one array, e.g. detected_level). Null while no entry has any.
+   */
+  private mdRuns: Labels[] | null = null;
+  private mdStart: number[] | null = null;
   private n = 0;
   private ordered = true;
   // min and max as int64 halves; bigints are made only when asked for.
@@ -53,8 +57,7 @@ export class HeadBlock {
     this.lines = linesPool.take(Math.min(maxBytes + 1024, INITIAL_LINE_BYTES));
     const entries = Math.max(INITIAL_ENTRIES, Math.min(expectedEntries, 16384));
     this.ts = new BigInt64Array(entries);
-    this.tsLo = new Uint32Array(this.ts.buffer);
-    this.tsHi = new Int32Array(this.ts.buffer);
+    this.ts32 = new Int32Array(this.ts.buffer);
     this.lineStart = new Uint32Array(entries + 1);
   }
 
@@ -92,11 +95,17 @@ export class HeadBlock {
     if (off + len > this.lines.length) this.growLines(off + len);
     if (len > 0) copyBytes(this.lines, off, src, start, end);
     this.lineStart[i + 1] = off + len;
-    this.tsLo[2 * i + LO] = lo;
-    this.tsHi[2 * i + HI] = hi;
-    if (metadata.length > 0 || this.md !== null) {
-      if (this.md === null) this.md = new Array<Labels>(i).fill(NO_LABELS);
-      this.md.push(metadata);
+    this.ts32[2 * i + LO] = lo;
+    this.ts32[2 * i + HI] = hi;
+    if (metadata.length > 0 || this.mdRuns !== null) {
+      if (this.mdRuns === null) {
+        this.mdRuns = i > 0 ? [NO_LABELS] : [];
+        this.mdStart = i > 0 ? [0] : [];
+      }
+      if (this.mdRuns.length === 0 || this.mdRuns[this.mdRuns.length - 1] !== metadata) {
+        this.mdRuns.push(metadata);
+        this.mdStart!.push(i);
+      }
       if (metadata !== this.lastMeta) {
         let b = 0;
         for (const l of metadata) b += l.name.length + l.value.length;
@@ -109,13 +118,13 @@ export class HeadBlock {
       this.minHi = this.maxHi = hi;
       this.minLo = this.maxLo = lo;
     } else {
-      if (hi > this.maxHi || (hi === this.maxHi && lo >= this.maxLo)) {
+      if (le64(this.maxHi, this.maxLo, hi, lo)) {
         this.maxHi = hi;
         this.maxLo = lo;
       } else {
         this.ordered = false;
       }
-      if (hi < this.minHi || (hi === this.minHi && lo < this.minLo)) {
+      if (lt64(hi, lo, this.minHi, this.minLo)) {
         this.minHi = hi;
         this.minLo = lo;
       }
@@ -155,7 +164,7 @@ export class HeadBlock {
         ts: this.ts.subarray(0, n),
         lines: this.lines.subarray(0, this.lineStart[n]),
         lineStart: this.lineStart.subarray(0, n + 1),
-        metadata: this.md === null ? null : this.md.slice(0, n),
+        metadata: this.metadata(),
       };
     } else {
       const view = {
@@ -163,7 +172,7 @@ export class HeadBlock {
         ts: this.ts,
         lines: this.lines,
         lineStart: this.lineStart,
-        metadata: this.md,
+        metadata: this.metadata(),
       };
       this.sorted = gatherBatch([view], this.sortOrder(), n, () => 0);
     }
@@ -182,6 +191,19 @@ export class HeadBlock {
     const hi = new Int32Array(this.ts.buffer, this.ts.byteOffset, n * 2);
     const lo = new Uint32Array(this.ts.buffer, this.ts.byteOffset, n * 2);
     return order.sort((a, b) => hi[2 * a + 1] - hi[2 * b + 1] || lo[2 * a] - lo[2 * b] || a - b);
+  }
+
+  /** Metadata per entry, expanded from the runs. */
+  private metadata(): Labels[] | null {
+    const runs = this.mdRuns;
+    if (runs === null) return null;
+    const starts = this.mdStart!;
+    const out = new Array<Labels>(this.n);
+    for (let k = 0; k < runs.length; k++) {
+      const end = k + 1 < runs.length ? starts[k + 1] : this.n;
+      out.fill(runs[k], starts[k], end);
+    }
+    return out;
   }
 
   /** The block was cut: its line buffer may serve another block, unless a reader holds views of it. */
@@ -211,8 +233,7 @@ export class HeadBlock {
     const ls = new Uint32Array(cap + 1);
     ls.set(this.lineStart);
     this.ts = ts;
-    this.tsLo = new Uint32Array(ts.buffer);
-    this.tsHi = new Int32Array(ts.buffer);
+    this.ts32 = new Int32Array(ts.buffer);
     this.lineStart = ls;
   }
 

@@ -1,5 +1,5 @@
 import type { ChunkEncoding } from '../config/types.js';
-import { fromHalves, hiOf, loOf } from '../model/entry.js';
+import { fromHalves, hiOf, le64, loOf, lt64 } from '../model/entry.js';
 import { EMPTY_LABELS, type Labels } from '../model/labels.js';
 import { sliceBatchByTime, batchLine, type EntryBatch } from './batch.js';
 import { clusterSources, countSources, mergeCluster, readSources, type BlockSource } from './block-source.js';
@@ -141,16 +141,16 @@ export class MemChunk {
   appendFrom(hi: number, lo: number, src: Uint8Array, start: number, end: number, metadata: Labels): boolean {
     if (this.sealed) throw new ChunkClosedError();
     const n = this.n;
-    if (n > 0 && (hi < this.maxHi || (hi === this.maxHi && lo <= this.maxLo))) {
+    if (n > 0 && le64(hi, lo, this.maxHi, this.maxLo)) {
       // At or before the newest entry: the only case that can be a duplicate.
       if (this.isDuplicate(fromHalves(hi, lo), src.subarray(start, end))) return false;
     }
     this.head.appendFrom(hi, lo, src, start, end, metadata);
-    if (n === 0 || hi < this.minHi || (hi === this.minHi && lo < this.minLo)) {
+    if (n === 0 || lt64(hi, lo, this.minHi, this.minLo)) {
       this.minHi = hi;
       this.minLo = lo;
     }
-    if (n === 0 || hi > this.maxHi || (hi === this.maxHi && lo > this.maxLo)) {
+    if (n === 0 || lt64(this.maxHi, this.maxLo, hi, lo)) {
       this.maxHi = hi;
       this.maxLo = lo;
     }

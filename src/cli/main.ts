@@ -47,12 +47,21 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const limits = TenantLimits.fromConfig(config, rootLogger.child({ component: 'runtime-config' }));
   await limits.start();
-  const app = await App.start({
-    config,
-    limitsFor: (tenant) => limits.forTenant(tenant),
-    configYaml: (mode) => configToYaml(config, { mode: (mode === 'defaults' || mode === 'diffs' ? mode : 'all') as ConfigMode }),
-    log: rootLogger,
-  });
+  let app: App;
+  try {
+    app = await App.start({
+      config,
+      limitsFor: (tenant) => limits.forTenant(tenant),
+      configYaml: (mode) => configToYaml(config, { mode: (mode === 'defaults' || mode === 'diffs' ? mode : 'all') as ConfigMode }),
+      log: rootLogger,
+    });
+  } catch (err) {
+    // Sections checked when their module starts (auth, TLS) report like load-time config errors.
+    if (!(err instanceof ConfigError)) throw err;
+    limits.stop();
+    process.stderr.write(`${err.message}\n`);
+    return 1;
+  }
   log.info('Skald started', { version: VERSION, target: config.target });
 
   return new Promise<number>((resolve) => {

@@ -151,9 +151,8 @@ export class Ingester {
         stream.updateSettings(settings);
       }
       const total = s.entries.count;
-      const before = stream.memoryBytes;
       const res = stream.push(s.entries, nowMs);
-      this.memoryBytes += stream.memoryBytes - before;
+      this.memoryBytes += res.memoryDelta;
       if (res.appended.count > 0) {
         records.push({ type: 'columns', tenant, streamId: stream.id, entries: res.appended });
         appendedLines += res.appended.count;

@@ -1,6 +1,6 @@
 import { MemChunk } from '../chunk/index.js';
 import type { ChunkEncoding } from '../config/types.js';
-import { columnsOf, fromHalves, halvesOf, HI, hiOf, LO, loOf, type Entry, type EntryColumns } from '../model/entry.js';
+import { columnsOf, fromHalves, halvesOf, HI, hiOf, le64, LO, loOf, lt64, type Entry, type EntryColumns } from '../model/entry.js';
 import { EMPTY_LABELS, type Labels } from '../model/labels.js';
 import type { Nanos } from '../model/time.js';
 import { goRFC3339 } from '../util/gotime.js';
@@ -40,6 +40,8 @@ export interface StreamPushResult {
   readonly failed: FailedEntry[];
   readonly rateLimited: boolean;
   readonly appendedBytes: number;
+  /** Change of the stream's chunk bytes in memory (see memoryBytes). */
+  readonly memoryDelta: number;
 }
 
 const MIN_TS = -(2n ** 63n);
@@ -90,7 +92,7 @@ export class Stream {
   push(entries: EntryColumns | readonly Entry[], nowMs = Date.now()): StreamPushResult {
     const cols = isEntryArray(entries) ? columnsOf(entries) : entries;
     const n = cols.count;
-    const { lo, hi } = halvesOf(cols.ts);
+    const v = halvesOf(cols.ts);
     const ls = cols.lineStart as Uint32Array;
     const le = cols.lineEnd as Uint32Array;
     const md = cols.metadata as Labels[] | null;
@@ -105,22 +107,24 @@ export class Stream {
       while (limitAt < n && this.rate.allow(le[limitAt] - ls[limitAt], nowMs)) limitAt++;
     }
     const unordered = this.settings.unorderedWrites;
+    const headBefore = this.head.memoryBytes;
+    const closedBefore = this.closed.length;
     let w = 0;
     let appendedBytes = 0;
     for (let i = 0; i < n; i++) {
-      const h = hi[2 * i + HI];
-      const l = lo[2 * i + LO];
+      const h = v[2 * i + HI];
+      const l = v[2 * i + LO];
       const len = le[i] - ls[i];
       if (i >= limitAt) {
         failed.push({ ts: cols.ts[i], bytes: len, message: this.rateLimitMessage(total) });
         continue;
       }
       if (this.any) {
-        if (!unordered && (h < this.lastHi || (h === this.lastHi && l < this.lastLo))) {
+        if (!unordered && lt64(h, l, this.lastHi, this.lastLo)) {
           failed.push({ ts: cols.ts[i], bytes: len, message: 'entry out of order' });
           continue;
         }
-        if (unordered && (h < this.highestHi || (h === this.highestHi && l < this.highestLo))) {
+        if (unordered && lt64(h, l, this.highestHi, this.highestLo)) {
           // Behind the newest entry: within the out-of-order window?
           const ts = cols.ts[i];
           const cutoff = this.highestTs - BigInt(Math.floor(this.settings.maxChunkAgeMs / 2)) * 1_000_000n;
@@ -136,8 +140,8 @@ export class Stream {
       const meta = md === null ? EMPTY_LABELS : md[i];
       if (!this.appendFrom(h, l, buf, ls[i], le[i], meta, nowMs)) continue;
       if (w !== i) {
-        lo[2 * w + LO] = l;
-        hi[2 * w + HI] = h;
+        v[2 * w + LO] = l;
+        v[2 * w + HI] = h;
         ls[w] = ls[i];
         le[w] = le[i];
         if (md !== null) md[w] = meta;
@@ -148,7 +152,10 @@ export class Stream {
     const appended = w === n ? cols : {
       count: w, ts: cols.ts.subarray(0, w), buf, lineStart: ls.subarray(0, w), lineEnd: le.subarray(0, w), metadata: md === null ? null : md.slice(0, w),
     };
-    return { appended, failed, rateLimited: limitAt < n, appendedBytes };
+    // Memory now held by the head and by chunks closed during this push, against the head's before.
+    let memoryAfter = this.head.memoryBytes;
+    for (let k = closedBefore; k < this.closed.length; k++) memoryAfter += this.closed[k].chunk.memoryBytes;
+    return { appended, failed, rateLimited: limitAt < n, appendedBytes, memoryDelta: memoryAfter - headBefore };
   }
 
   /** Appends without limits (WAL replay). Returns false for an exact duplicate. */
@@ -158,7 +165,7 @@ export class Stream {
 
   /** append() of the entry with timestamp halves (hi, lo) and line src[start, end). */
   private appendFrom(h: number, l: number, src: Buffer, start: number, end: number, metadata: Labels, nowMs: number): boolean {
-    const notNewer = this.any && (h < this.highestHi || (h === this.highestHi && l <= this.highestLo));
+    const notNewer = this.any && le64(h, l, this.highestHi, this.highestLo);
     if (notNewer && this.closed.length > 0 && this.isDuplicateInClosed(fromHalves(h, l), src.subarray(start, end))) return false;
     if (this.head.isFull()) this.closeHead('full', nowMs);
     if (!this.head.appendFrom(h, l, src, start, end, metadata)) return false;

@@ -40,19 +40,13 @@ export const HI = LITTLE_ENDIAN ? 1 : 0;
 export const TWO_32 = 4294967296;
 
 /**
- * 32-bit views of an int64 column, so hot loops compare and copy timestamps as two numbers
- * (high half signed, low half unsigned) instead of making a bigint per read.
+ * A 32-bit view of an int64 column: hot loops read timestamp i as two int32 numbers,
+ * hi = v[2i + HI] and lo = v[2i + LO], instead of making a bigint per read. Both halves are
+ * kept as signed int32 values (small integers to V8, never boxed); the low half's bits are
+ * the unsigned low word, so it is compared with lt64/le64.
  */
-export interface Halves {
-  readonly lo: Uint32Array;
-  readonly hi: Int32Array;
-}
-
-export function halvesOf(ts: BigInt64Array): Halves {
-  return {
-    lo: new Uint32Array(ts.buffer, ts.byteOffset, ts.length * 2),
-    hi: new Int32Array(ts.buffer, ts.byteOffset, ts.length * 2),
-  };
+export function halvesOf(ts: BigInt64Array): Int32Array {
+  return new Int32Array(ts.buffer, ts.byteOffset, ts.length * 2);
 }
 
 /** The int64 with halves (hi, lo) as a bigint. */
@@ -60,15 +54,27 @@ export function fromHalves(hi: number, lo: number): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
 }
 
-/** High (signed) half of an int64 bigint. */
+/** High half of an int64 bigint. */
 export function hiOf(t: bigint): number {
   return Number(BigInt.asIntN(32, t >> 32n));
 }
 
-/** Low (unsigned) half of an int64 bigint. */
+/** Low half of an int64 bigint, as an int32 bit pattern. */
 export function loOf(t: bigint): number {
-  return Number(BigInt.asUintN(32, t));
+  return Number(BigInt.asIntN(32, t));
 }
+
+/** (aHi, aLo) < (bHi, bLo) as int64s; flipping the sign bit orders the low halves as unsigned. */
+export function lt64(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
+  return aHi < bHi || (aHi === bHi && (aLo ^ SIGN) < (bLo ^ SIGN));
+}
+
+/** (aHi, aLo) <= (bHi, bLo) as int64s. */
+export function le64(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
+  return aHi < bHi || (aHi === bHi && (aLo ^ SIGN) <= (bLo ^ SIGN));
+}
+
+const SIGN = -0x80000000;
 
 /** Copies src[start, end) to dst at off; a plain Uint8Array view is the cheapest source to set from. */
 export function copyBytes(dst: Uint8Array, off: number, src: Uint8Array, start: number, end: number): void {

@@ -14,8 +14,7 @@ const FAST_SECONDS = 2 ** 33;
  */
 export class ColumnBuilder {
   ts: BigInt64Array;
-  /** 32-bit views of ts (see Halves). */
-  u32: Uint32Array;
+  /** 32-bit view of ts (see halvesOf). */
   i32: Int32Array;
   lineStart: Uint32Array;
   lineEnd: Uint32Array;
@@ -27,7 +26,6 @@ export class ColumnBuilder {
   constructor(readonly buf: Buffer, capacity: number) {
     const cap = Math.max(16, capacity);
     this.ts = new BigInt64Array(cap);
-    this.u32 = new Uint32Array(this.ts.buffer);
     this.i32 = new Int32Array(this.ts.buffer);
     this.lineStart = new Uint32Array(cap);
     this.lineEnd = new Uint32Array(cap);
@@ -68,7 +66,7 @@ export class ColumnBuilder {
         lo -= TWO_32;
         hi += 1;
       }
-      this.u32[2 * i + LO] = lo;
+      this.i32[2 * i + LO] = lo;
       this.i32[2 * i + HI] = hi;
     } else {
       this.setExact(i, BigInt(sec) * NS + BigInt(nsec));
@@ -121,7 +119,6 @@ export class ColumnBuilder {
     const ts = new BigInt64Array(cap);
     ts.set(this.ts);
     this.ts = ts;
-    this.u32 = new Uint32Array(ts.buffer);
     this.i32 = new Int32Array(ts.buffer);
     const ls = new Uint32Array(cap);
     ls.set(this.lineStart);

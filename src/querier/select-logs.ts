@@ -10,7 +10,7 @@ import type { Direction } from './params.js';
 import { RelTime } from './rel-time.js';
 import { SeriesCursor } from './series-cursor.js';
 import { chunkGroups, countRead, newReadStats, Pacer, type ChunkGroup, type ReadStats } from './series-plan.js';
-import type { Segment, SeriesSource } from './sources.js';
+import type { SeriesSource } from './sources.js';
 
 export interface LogStream {
   readonly labels: Labels;
@@ -69,7 +69,6 @@ interface Planned {
   readonly src: SeriesSource;
   /** The group's best possible time (relative): its newest (backward) or oldest (forward). */
   readonly bound: number;
-  segments?: Promise<readonly Segment[]>;
 }
 
 /** How many chunk groups are fetched ahead of the one being read: overlaps object reads with decoding. */
@@ -117,17 +116,12 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
   const out: PipelineOutput = { line: Buffer.alloc(0), labels: { all: EMPTY_LABELS, key: '{}', stream: EMPTY_LABELS, structuredMetadata: EMPTY_LABELS, parsed: EMPTY_LABELS } };
   let candidates = new Uint32Array(0);
 
-  const fetch = (p: Planned): Promise<readonly Segment[]> => (p.segments ??= p.group.segments(req.start, req.end, stats));
   for (let g = 0; g < planned.length; g++) {
     const p = planned[g];
     if (!mayEnter(p.bound)) break;
-    for (let j = g + 1; j < Math.min(planned.length, g + 1 + PREFETCH); j++) {
-      // Started now, awaited in turn; a failure surfaces when its group is read.
-      fetch(planned[j]).catch(() => undefined);
-    }
+    for (let j = g + 1; j < Math.min(planned.length, g + 1 + PREFETCH); j++) planned[j].group.prefetch();
     await pacer.tick();
-    const segments = await fetch(p);
-    p.segments = undefined;
+    const segments = await p.group.segments(req.start, req.end, stats);
     let pipeline = pipelines.get(p.rank);
     if (pipeline === undefined) pipelines.set(p.rank, (pipeline = req.pipeline.forStream(p.src.labels)));
     for (let s = 0; s < segments.length; s++) {

@@ -1,7 +1,7 @@
 import { EMPTY_BATCH, sliceBatchByTime, type EntryBatch } from '../chunk/index.js';
 import { EMPTY_LABELS, type Labels } from '../model/labels.js';
 import { ClientClosedError } from '../util/errors.js';
-import type { ChunkHandle, Segment, SeriesSource } from './sources.js';
+import type { ChunkBlocks, ChunkHandle, Segment, SeriesSource } from './sources.js';
 
 export interface ReadStats {
   chunksRead: number;
@@ -29,6 +29,8 @@ export function countRead(stats: ReadStats, batches: readonly EntryBatch[]): voi
 export interface ChunkGroup {
   readonly minTs: bigint;
   readonly maxTs: bigint;
+  /** Starts fetching the group's chunk now (reads overlap with work on other groups). */
+  prefetch(): void;
   /**
    * The group's segments for a read of [from, through): a lone chunk's own segments when it has
    * them, else one segment holding the group's entries merged and de-duplicated (read here).
@@ -65,13 +67,22 @@ export function chunkGroups(src: SeriesSource, from: bigint, through: bigint): C
 
 function group(chunks: ChunkHandle[], minTs: bigint, maxTs: bigint): ChunkGroup {
   const only = chunks.length === 1 ? chunks[0] : undefined;
+  let pending: Promise<ChunkBlocks> | undefined;
   return {
     minTs,
     maxTs,
+    prefetch() {
+      if (only?.open === undefined || pending !== undefined) return;
+      pending = only.open();
+      // Awaited by segments(); a group never read must not leave an unhandled rejection.
+      pending.catch(() => undefined);
+    },
     async segments(from, through, stats) {
       if (only?.open !== undefined) {
         stats.chunksRead++;
-        return (await only.open()).segments;
+        const p = pending ?? only.open();
+        pending = undefined;
+        return (await p).segments;
       }
       const batches: EntryBatch[][] = [];
       for (const c of chunks) {
@@ -82,6 +93,16 @@ function group(chunks: ChunkHandle[], minTs: bigint, maxTs: bigint): ChunkGroup 
       return merged.count === 0 ? [] : [loadedSegment(merged)];
     },
   };
+}
+
+/** Calls fn on every group of the streams in order, fetching a few groups ahead. */
+export async function forEachGroup(
+  groups: readonly ChunkGroup[], ahead: number, fn: (g: ChunkGroup, i: number) => Promise<boolean | void>,
+): Promise<void> {
+  for (let i = 0; i < groups.length; i++) {
+    for (let j = i + 1; j < Math.min(groups.length, i + 1 + ahead); j++) groups[j].prefetch();
+    if ((await fn(groups[i], i)) === false) return;
+  }
 }
 
 /** A segment over entries already in memory. */

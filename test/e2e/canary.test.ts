@@ -218,7 +218,7 @@ describe('skald canary against a Skald server', () => {
   let s: InProcessSkald;
   before(async () => {
     s = await startInProcess('limits_config:\n  discover_service_name: []\n  discover_log_levels: false\n');
-    // Until the ingester publishes appended entries to live tails itself, do it here the way it will.
+    // Live tails need pushes published to the tail hub; do it here when the ingester does not.
     if (!/TailHub|\.publish\(/.test(String(Ingester.prototype.push))) {
       const ing = s.app.ingester;
       const orig = ing.push.bind(ing);

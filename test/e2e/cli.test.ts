@@ -425,7 +425,7 @@ describe('skald CLI against a Skald server', () => {
   const start = nowNs() - 60n * SEC;
   before(async () => {
     s = await startInProcess('limits_config:\n  max_entries_limit_per_query: 50\n  discover_service_name: []\n  discover_log_levels: false\n');
-    // Until the ingester publishes appended entries to live tails itself, do it here the way it will.
+    // Live tails need pushes published to the tail hub; do it here when the ingester does not.
     if (!/TailHub|\.publish\(/.test(String(Ingester.prototype.push))) {
       const ing = s.app.ingester;
       const orig = ing.push.bind(ing);

@@ -148,8 +148,8 @@ describe('fairness between tenants', () => {
     assert.ok(aStats.queries > 0 && aStats.pushes > 0, 'tenant A must actually load the server');
     // B's queries never wait in A's queue: they finish well before A's heavy queries do.
     assert.ok(p99(loaded.query) < p50(aStats.queryMs), `B's query p99 ${p99(loaded.query)} ms vs A's query p50 ${p50(aStats.queryMs)} ms`);
-    // The 2x goal holds on a quiet machine with cores to spare; on a shared 2-core machine it is
-    // reported above and enforced only on request (docs/limits.md).
+    // The 2x goal is reported above and enforced only on request: on a shared 2-core machine A's
+    // pushes alone saturate the event loop (docs/limits.md, "Fairness under load").
     if (process.env.SKALD_FAIRNESS_STRICT === '1') {
       assert.ok(ratio.query <= 2 && ratio.push <= 2, `p99 ratios ${JSON.stringify(ratio)} exceed 2x`);
     }

@@ -3,7 +3,7 @@
  * long, then structured metadata: disallowed, too large, too many.
  */
 import type { LimitsConfig } from '../../config/types.js';
-import { hiOf, loOf } from '../../model/entry.js';
+import { hiOf, loOf, lt64 } from '../../model/entry.js';
 import * as msg from './messages.js';
 import { Reason } from './messages.js';
 import { formatRFC3339Seconds } from './time-format.js';
@@ -74,13 +74,13 @@ function exactTs(e: ExactTs, i: number): bigint {
 export function validateEntry(
   l: EntryLimits, hi: number, lo: number, e: ExactTs, i: number, lineLength: number, metadataCount: number, metadataBytes: number, stream: string,
 ): Rejection | undefined {
-  if (l.rejectOld && (hi < l.oldestHi || (hi === l.oldestHi && lo < l.oldestLo))) {
+  if (l.rejectOld && lt64(hi, lo, l.oldestHi, l.oldestLo)) {
     return {
       reason: Reason.GreaterThanMaxSampleAge,
       message: msg.timestampTooOld(stream, formatRFC3339Seconds(exactTs(e, i)), formatRFC3339Seconds(l.oldestNs)),
     };
   }
-  if ((hi > l.newestHi || (hi === l.newestHi && lo > l.newestLo))) {
+  if (lt64(l.newestHi, l.newestLo, hi, lo)) {
     return { reason: Reason.TooFarInFuture, message: msg.timestampTooNew(stream, formatRFC3339Seconds(exactTs(e, i))) };
   }
   if (l.maxLineSize !== 0 && lineLength > l.maxLineSize) {

@@ -132,7 +132,7 @@ function acceptEntries(
   incrementDuplicates: boolean, result: ValidationResult, tally: Tally,
 ): EntryColumns {
   const n = entries.count;
-  const { lo, hi } = halvesOf(entries.ts);
+  const v = halvesOf(entries.ts);
   const ls = entries.lineStart as Uint32Array;
   const le = entries.lineEnd as Uint32Array;
   const buf = entries.buf;
@@ -148,8 +148,8 @@ function acceptEntries(
     const raw = inMd === null ? EMPTY_LABELS : inMd[i];
     const rawMetadataBytes = raw.length > 0 ? metadataSize(raw) : 0;
     const lineLength = le[i] - ls[i];
-    const tsHi = hi[2 * i + HI];
-    const tsLo = lo[2 * i + LO];
+    const tsHi = v[2 * i + HI];
+    const tsLo = v[2 * i + LO];
     const rejected = validateEntry(ctx, tsHi, tsLo, entries, i, lineLength, raw.length, rawMetadataBytes, stream.key);
     if (rejected) {
       result.errors.push(rejected.message);
@@ -193,8 +193,8 @@ function acceptEntries(
         entries.ts[w] = ts;
       }
     } else if (w !== i) {
-      lo[2 * w + LO] = tsLo;
-      hi[2 * w + HI] = tsHi;
+      v[2 * w + LO] = tsLo;
+      v[2 * w + HI] = tsHi;
     }
     if (w !== i) {
       ls[w] = ls[i];

@@ -94,7 +94,7 @@ function writeColumns(buf: Buffer, off: number, c: EntryColumns): number {
   const n = c.count;
   off = writeUvarint(buf, off, n);
   if (n === 0) return off;
-  const { lo, hi } = halvesOf(c.ts);
+  const v = halvesOf(c.ts);
   const ls = c.lineStart;
   const le = c.lineEnd;
   const src = c.buf;
@@ -104,8 +104,8 @@ function writeColumns(buf: Buffer, off: number, c: EntryColumns): number {
   let prevLen = 0;
   for (let i = 0; i < n; i++) {
     // The int64 from its halves, little-endian, without a bigint.
-    const l = lo[2 * i + LO];
-    const h = hi[2 * i + HI];
+    const l = v[2 * i + LO];
+    const h = v[2 * i + HI];
     buf[off] = l;
     buf[off + 1] = l >>> 8;
     buf[off + 2] = l >>> 16;

@@ -4,12 +4,14 @@
  * so streams are read one after the other and every series keeps difference arrays over steps:
  * memory is series × steps, independent of the number of lines and of the range.
  */
-import type { Labels } from '../../model/labels.js';
-import { SeriesCursor, type ReadStats } from '../../querier/series-cursor.js';
+import { EMPTY_LABELS, type Label, type Labels } from '../../model/labels.js';
+import { chunkGroups, countRead, forEachGroup, Pacer, type ChunkGroup, type ReadStats } from '../../querier/series-plan.js';
+import type { SeriesSource } from '../../querier/sources.js';
 import type { Grouping, RangeAggregation } from '../syntax/ast.js';
-import { pipelineError, throwIfAborted } from './errors.js';
-import { BY_NOTHING } from './grouping.js';
+import { ERROR_DETAILS_LABEL, ERROR_LABEL, pipelineError } from './errors.js';
+import { BY_NOTHING, isSingleton } from './grouping.js';
 import { firstStep, lastStep, newSampleOutput, rangeFrame, SeriesRouter, type RangeFrame, type RoutedSeries } from './range-common.js';
+import { BatchReader, windowRun } from './read.js';
 import { goSeconds, type Steps } from './steps.js';
 import type { EngineContext } from './types.js';
 import { emptySteps, RowTable, type StepVectors } from './vectors.js';
@@ -35,33 +37,148 @@ async function countSamples(
   const sources = await ctx.selectSeries(agg.range.selector.matchers, frame.from, frame.through);
   const extractor = ctx.compileExtractor({ ...agg, grouping });
   const out = newSampleOutput();
-  for (const src of sources) {
-    throwIfAborted(ctx.signal);
-    const cursor = new SeriesCursor(src, frame.from, frame.through, 'forward', stats);
-    const ext = extractor.forStream(src.labels);
-    while (await cursor.load()) {
-      do {
-        const e = cursor.current;
-        if (!ext.process(e.ts, e.line, e.metadata, out)) continue;
-        const r = Number(e.ts - frame.base);
-        const kf = firstStep(frame, r);
-        const kl = lastStep(frame, r);
-        if (kf > kl) continue;
-        const s = router.route(out.labels);
-        ensureSpan(s, kf, kl + 1, frame.count, withBytes);
-        s.counts![kf - s.lo] += 1;
-        s.counts![kl + 1 - s.lo] -= 1;
-        if (withBytes) {
-          s.bytes![kf - s.lo] += out.value;
-          s.bytes![kl + 1 - s.lo] -= out.value;
-        }
-      } while (cursor.advance());
-      throwIfAborted(ctx.signal);
+  const add = (s: CountSeries, kf: number, kl: number, n: number, bytes: number): void => {
+    ensureSpan(s, kf, kl + 1, frame.count, withBytes);
+    s.counts![kf - s.lo] += n;
+    s.counts![kl + 1 - s.lo] -= n;
+    if (withBytes) {
+      s.bytes![kf - s.lo] += bytes;
+      s.bytes![kl + 1 - s.lo] -= bytes;
     }
-    router.forgetStreams();
-  }
+  };
+  // Without a pipeline a sample's labels depend only on the stream and the entry's structured
+  // metadata: entries without metadata are counted in runs, never one by one.
+  const bare = agg.range.selector.pipeline.length === 0 && agg.range.unwrap === undefined;
+  // `sum(...)` drops every label: a whole segment inside one set of windows counts from its statistics.
+  const fromStats = bare && isSingleton(grouping);
+  const reader = new BatchReader(frame, agg);
+  const harmless = new HarmlessMetadata(grouping);
+  const pacer = new Pacer(ctx.signal);
+  const run = { kf: 0, kl: 0 };
+  const work: { src: SeriesSource; group: ChunkGroup }[] = [];
+  for (const src of sources) for (const group of chunkGroups(src, frame.from, frame.through)) work.push({ src, group });
+  let current: SeriesSource | undefined;
+  let ext = extractor.forStream(EMPTY_LABELS);
+  let plain: CountSeries | null | undefined;
+  /** The series of the stream's entries without metadata (bare pipelines). */
+  const plainSeries = (ts: bigint, line: Buffer): CountSeries | null => {
+    if (plain === undefined) plain = ext.process(ts, line, EMPTY_LABELS, out) ? router.route(out.labels) : null;
+    return plain;
+  };
+  await forEachGroup(work.map((w) => w.group), PREFETCH, async (group, gi) => {
+    const src = work[gi].src;
+    if (src !== current) {
+      if (current !== undefined) router.forgetStreams();
+      current = src;
+      ext = extractor.forStream(src.labels);
+      plain = undefined;
+    }
+    await pacer.tick();
+    for (const seg of await group.segments(frame.from, frame.through, stats)) {
+      if (seg.maxTs < frame.from || seg.minTs >= frame.through) continue;
+      await pacer.tick();
+      if (fromStats && seg.exact && seg.minTs >= frame.from && seg.maxTs < frame.through) {
+        const r0 = reader.relOf(seg.minTs);
+        const r1 = reader.relOf(seg.maxTs);
+        const kf = firstStep(frame, r0);
+        const kl = lastStep(frame, r0);
+        if (kf === firstStep(frame, r1) && kl === lastStep(frame, r1)) {
+          stats.decompressedLines += seg.entries;
+          stats.decompressedBytes += seg.lineBytes;
+          if (kf > kl) continue;
+          const s = plainSeries(seg.minTs, EMPTY_LINE);
+          if (s !== null) add(s, kf, kl, seg.entries, seg.lineBytes);
+          continue;
+        }
+      }
+      const batches = seg.read(frame.from, frame.through, false);
+      countRead(stats, batches);
+      for (const b of batches) {
+        if (b.count === 0) continue;
+        const rel = reader.fillRel(b);
+        const md = b.metadata;
+        if (bare) {
+          // Runs of entries whose metadata cannot change their series are counted together.
+          for (let i = 0; i < b.count;) {
+            let end = b.count;
+            if (md !== null) {
+              end = i;
+              while (end < b.count && harmless.test(md[end])) end++;
+              if (end === i) {
+                // This entry's metadata may decide its series: through the extractor.
+                const kf = firstStep(frame, rel[i]);
+                if (kf >= frame.count) break;
+                const kl = lastStep(frame, rel[i]);
+                if (kf <= kl && ext.process(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]), md[i], out)) add(router.route(out.labels), kf, kl, 1, out.value);
+                i++;
+                continue;
+              }
+            }
+            const j = windowRun(frame, rel, i, end, run);
+            if (j < 0) break;
+            if (run.kf <= run.kl) {
+              const s = plainSeries(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]));
+              if (s !== null) add(s, run.kf, run.kl, j - i, b.lineStart[j] - b.lineStart[i]);
+            }
+            i = j;
+          }
+          continue;
+        }
+        const { idx, n } = reader.candidates(b);
+        for (let c = 0; c < n; c++) {
+          const i = idx === undefined ? c : idx[c];
+          const r = rel[i];
+          const kf = firstStep(frame, r);
+          if (kf >= frame.count) break;
+          const kl = lastStep(frame, r);
+          if (kf > kl) continue;
+          if (!ext.process(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]), md === null ? EMPTY_LABELS : md[i], out)) continue;
+          add(router.route(out.labels), kf, kl, 1, out.value);
+        }
+      }
+    }
+  });
   return { frame, series: router.all };
 }
+
+const EMPTY_LINE = Buffer.alloc(0);
+
+/**
+ * Whether an entry's structured metadata leaves its series as if it had none: under `by (…)`,
+ * metadata counts only through the grouped names (a name clashing with a stream label becomes
+ * name_extracted) and through __error__ / __error_details__. Label objects repeat within a block,
+ * so the last verdict is kept.
+ */
+class HarmlessMetadata {
+  private readonly names: ReadonlySet<string> | undefined;
+  private last: Label | undefined;
+  private lastOk = false;
+
+  constructor(grouping: Grouping | undefined) {
+    if (grouping === undefined || grouping.without) return;
+    this.names = new Set([...grouping.labels, ...grouping.labels.map((n) => n + '_extracted')]);
+  }
+
+  test(md: Labels): boolean {
+    if (md.length === 0) return true;
+    const names = this.names;
+    if (names === undefined) return false;
+    for (let k = 0; k < md.length; k++) {
+      const l = md[k];
+      if (l === this.last) {
+        if (!this.lastOk) return false;
+        continue;
+      }
+      const ok = !names.has(l.name) && l.name !== ERROR_LABEL && l.name !== ERROR_DETAILS_LABEL;
+      this.last = l;
+      this.lastOk = ok;
+      if (!ok) return false;
+    }
+    return true;
+  }
+}
+/** Chunk groups fetched ahead of the one being counted. */
+const PREFETCH = 4;
 
 /** Grows the difference arrays to cover slots a..b (b ≤ count); doubles upwards, as streams move forward. */
 function ensureSpan(s: CountSeries, a: number, b: number, count: number, withBytes: boolean): void {

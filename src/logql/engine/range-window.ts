@@ -5,15 +5,16 @@
  * read one at a time. When windows overlap (range ≥ step) each series keeps the samples of its
  * sliding window; otherwise, and for instant queries, a streaming accumulator per series is enough.
  */
-import type { Entry } from '../../model/entry.js';
-import { SeriesCursor, type ReadStats } from '../../querier/series-cursor.js';
+import { EMPTY_LABELS } from '../../model/labels.js';
+import { chunkGroups, countRead, Pacer, type ChunkGroup, type ReadStats } from '../../querier/series-plan.js';
 import type { SeriesSource } from '../../querier/sources.js';
 import { Heap } from '../../util/heap.js';
-import type { SampleExtractor, StreamSampleExtractor } from '../log/types.js';
+import type { SampleExtractor, SampleOutput, StreamSampleExtractor } from '../log/types.js';
 import type { Grouping, RangeAggregation } from '../syntax/ast.js';
-import { pipelineError, throwIfAborted } from './errors.js';
-import { firstStep, newSampleOutput, rangeFrame, SeriesRouter, type RangeFrame, type RoutedSeries } from './range-common.js';
+import { pipelineError } from './errors.js';
+import { firstStep, lastStep, newSampleOutput, rangeFrame, SeriesRouter, type RangeFrame, type RoutedSeries } from './range-common.js';
 import type { RangeAcc } from './range-functions.js';
+import { BatchReader } from './read.js';
 import type { Steps } from './steps.js';
 import type { EngineContext } from './types.js';
 import { emptySteps, RowTable, type StepVector, type StepVectors } from './vectors.js';
@@ -27,12 +28,19 @@ interface WindowSeries extends RoutedSeries {
   stamp: number;
 }
 
+/** One stream's samples, extracted a chunk group at a time, in time order. */
 interface Source {
   readonly idx: number;
-  readonly cursor: SeriesCursor;
+  readonly src: SeriesSource;
   readonly ext: StreamSampleExtractor;
-  /** Time of the current entry relative to the frame's base. */
-  rel: number;
+  readonly groups: ChunkGroup[];
+  group: number;
+  /** Samples of the loaded group: relative time, value, series. */
+  rel: Float64Array;
+  val: Float64Array;
+  series: WindowSeries[];
+  n: number;
+  pos: number;
 }
 
 /**
@@ -56,13 +64,14 @@ export async function evalWindowed(
   if (frame.count === 0) return { table, steps: out };
   const selected = await ctx.selectSeries(agg.range.selector.matchers, frame.from, frame.through);
   const extractor = ctx.compileExtractor({ ...agg, grouping });
-  const run: Run = { frame, grouping, makeAcc, extractor, ctx, stats, table, out };
+  const run: Run = { agg, frame, grouping, makeAcc, extractor, ctx, stats, table, out };
   if (streamsMayMerge(agg, grouping, selected)) await aggregate(run, selected);
   else for (const s of selected) await aggregate(run, [s]);
   return { table, steps: out };
 }
 
 interface Run {
+  readonly agg: RangeAggregation;
   readonly frame: RangeFrame;
   readonly grouping: Grouping | undefined;
   readonly makeAcc: () => RangeAcc;
@@ -73,24 +82,81 @@ interface Run {
   readonly out: StepVector[];
 }
 
+/**
+ * Fills a source with the samples of its next chunk group that has any; false when the stream is
+ * done. Only entries inside some step's window become samples: the others never reach a window.
+ */
+async function loadSource(run: Run, router: SeriesRouter<WindowSeries>, reader: BatchReader, s: Source, sample: SampleOutput): Promise<boolean> {
+  const { frame } = run;
+  s.n = 0;
+  s.pos = 0;
+  while (s.group < s.groups.length) {
+    const g = s.groups[s.group++];
+    // The stream's next group is what it will need when these samples run out.
+    s.groups[s.group]?.prefetch();
+    for (const seg of await g.segments(frame.from, frame.through, run.stats)) {
+      if (seg.maxTs < frame.from || seg.minTs >= frame.through) continue;
+      const batches = seg.read(frame.from, frame.through, false);
+      countRead(run.stats, batches);
+      for (const b of batches) {
+        const rel = reader.fillRel(b);
+        const { idx, n } = reader.candidates(b);
+        const md = b.metadata;
+        for (let c = 0; c < n; c++) {
+          const i = idx === undefined ? c : idx[c];
+          const r = rel[i];
+          const kf = firstStep(frame, r);
+          if (kf >= frame.count) break;
+          if (kf > lastStep(frame, r)) continue;
+          if (!s.ext.process(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]), md === null ? EMPTY_LABELS : md[i], sample)) continue;
+          if (s.n === s.rel.length) growSource(s);
+          s.rel[s.n] = r;
+          s.val[s.n] = sample.value;
+          s.series[s.n] = router.route(sample.labels);
+          s.n++;
+        }
+      }
+    }
+    if (s.n > 0) return true;
+  }
+  return false;
+}
+
+function growSource(s: Source): void {
+  const cap = Math.max(64, s.rel.length * 2);
+  const rel = new Float64Array(cap);
+  rel.set(s.rel);
+  const val = new Float64Array(cap);
+  val.set(s.val);
+  s.rel = rel;
+  s.val = val;
+}
+
 /** Merges the streams in time order and evaluates every step over their samples. */
 async function aggregate(run: Run, streams: readonly SeriesSource[]): Promise<void> {
-  const { frame, makeAcc, table, out, ctx } = run;
-  const relOf = (e: Entry): number => Number(e.ts - frame.base);
-  const sources: Source[] = streams.map((s, idx) => ({
-    idx, cursor: new SeriesCursor(s, frame.from, frame.through, 'forward', run.stats), ext: run.extractor.forStream(s.labels), rel: 0,
+  const { frame, makeAcc, table, out } = run;
+  const pacer = new Pacer(run.ctx.signal);
+  const reader = new BatchReader(frame, run.agg);
+  const router = new SeriesRouter<WindowSeries>(run.grouping, (labels, key, failing) => ({ labels, key, failing, row: -1, window: null, acc: null, stamp: -1 }));
+  const sample = newSampleOutput();
+  const sources: Source[] = streams.map((src, idx) => ({
+    idx, src, ext: run.extractor.forStream(src.labels), groups: chunkGroups(src, frame.from, frame.through), group: 0,
+    rel: EMPTY_F64, val: EMPTY_F64, series: [], n: 0, pos: 0,
   }));
-  const heap = new Heap<Source>((a, b) => a.rel < b.rel || (a.rel === b.rel && a.idx < b.idx));
-  await Promise.all(sources.map(async (s) => {
-    if (await s.cursor.load()) { s.rel = relOf(s.cursor.current); heap.push(s); }
-  }));
+  const heap = new Heap<Source>((a, b) => {
+    const x = a.rel[a.pos], y = b.rel[b.pos];
+    return x < y || (x === y && a.idx < b.idx);
+  });
+  for (let i = 0; i < sources.length; i++) {
+    for (let j = i + 1; j < Math.min(sources.length, i + 1 + PREFETCH); j++) sources[j].groups[0]?.prefetch();
+    await pacer.tick();
+    if (await loadSource(run, router, reader, sources[i], sample)) heap.push(sources[i]);
+  }
   if (heap.size === 0) return;
 
-  const router = new SeriesRouter<WindowSeries>(run.grouping, (labels, key, failing) => ({ labels, key, failing, row: -1, window: null, acc: null, stamp: -1 }));
   const overlap = frame.range >= frame.step && frame.count > 1;
   const shared = makeAcc();
   let active: WindowSeries[] = [];
-  const sample = newSampleOutput();
 
   const emit = (s: WindowSeries, step: StepVector, value: number): void => {
     if (s.failing) throw pipelineError(s.labels);
@@ -100,47 +166,46 @@ async function aggregate(run: Run, streams: readonly SeriesSource[]): Promise<vo
   };
 
   for (let k = 0; k < frame.count;) {
-    throwIfAborted(ctx.signal);
+    await pacer.tick();
     if (active.length === 0) {
       // Nothing pending: go straight to the first step that can see the next sample.
       if (heap.size === 0) break;
-      k = Math.max(k, firstStep(frame, heap.peek()!.rel));
+      const top = heap.peek()!;
+      k = Math.max(k, firstStep(frame, top.rel[top.pos]));
       if (k >= frame.count) break;
     }
-    const lower = k * frame.step;
-    const upper = frame.range + lower;
+    const upper = frame.range + k * frame.step;
     while (heap.size > 0) {
       const src = heap.peek()!;
-      if (src.rel > upper) break;
-      const e = src.cursor.current;
-      if (src.rel > lower && src.ext.process(e.ts, e.line, e.metadata, sample)) {
-        const s = router.route(sample.labels);
-        if (overlap) {
-          if (s.window === null) s.window = new SampleWindow();
-          if (s.window.length === 0) active.push(s);
-          s.window.push(src.rel, sample.value);
-        } else {
-          if (s.stamp !== k) {
-            s.stamp = k;
-            active.push(s);
-            (s.acc ??= makeAcc()).reset();
-          }
-          s.acc!.add(src.rel, sample.value);
-        }
-      }
-      if (src.cursor.advance()) {
-        src.rel = relOf(src.cursor.current);
-        heap.replaceTop(src);
+      // A source's samples are consumed in runs while it stays ahead of every other source.
+      let p = src.pos;
+      const r = src.rel[p];
+      if (r > upper) break;
+      const s = src.series[p];
+      const v = src.val[p];
+      if (overlap) {
+        if (s.window === null) s.window = new SampleWindow();
+        if (s.window.length === 0) active.push(s);
+        s.window.push(r, v);
       } else {
-        heap.pop();
-        if (await src.cursor.load()) {
-          src.rel = relOf(src.cursor.current);
-          heap.push(src);
+        if (s.stamp !== k) {
+          s.stamp = k;
+          active.push(s);
+          (s.acc ??= makeAcc()).reset();
         }
+        s.acc!.add(r, v);
+      }
+      p++;
+      src.pos = p;
+      if (p < src.n) heap.replaceTop(src);
+      else {
+        heap.pop();
+        if (await loadSource(run, router, reader, src, sample)) heap.push(src);
       }
     }
     const step = out[k];
     if (overlap) {
+      const lower = k * frame.step;
       let w = 0;
       for (const s of active) {
         s.window!.evictUpTo(lower);
@@ -156,3 +221,7 @@ async function aggregate(run: Run, streams: readonly SeriesSource[]): Promise<vo
     k++;
   }
 }
+
+const EMPTY_F64 = new Float64Array(0);
+/** Streams whose first chunk group is fetched ahead while the first groups load. */
+const PREFETCH = 4;

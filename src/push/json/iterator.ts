@@ -4,13 +4,11 @@
  * error texts: token reading, strict skipping of a value, and ReportError's message format
  * (which quotes the bytes around the failure from its 512-byte read buffer).
  */
-import { Memo, SIMPLE_ESCAPES } from './jsonparser.js';
+import { Memo } from './jsonparser.js';
 
 /** jsoniter's Decoder reads the body in 512-byte chunks; error contexts are cut to the chunk. */
 const CHUNK = 512;
 const MAX_DEPTH = 10000;
-/** Free arena bytes wanted before unescaping a string of unknown length into it. */
-const MIN_ARENA_ROOM = 4096;
 
 export class JsonIterError extends Error {}
 
@@ -207,56 +205,27 @@ export class Iterator {
 
   /**
    * The rest of a string from its first backslash at `i`: escapes validated, no control
-   * character check. The unescaped bytes go to the body's arena as they are read, so that
-   * jsonparser need not unescape the string again.
+   * character check. Only its end is noted (for jsonparser); the bytes are unescaped once,
+   * later, for the strings that need it (lines, mostly), rather than copied here for all.
    */
   private escapedString(contentStart: number, i: number): void {
     const b = this.b;
     const n = b.length;
-    const memo = this.memo;
-    let out: Buffer | undefined = memo.reserve(Math.min(n - contentStart, MIN_ARENA_ROOM));
-    let m = memo.arenaUsed;
-    // Past `cap` the string no longer fits the arena chunk: jsonparser will unescape it itself.
-    const cap = out.length;
-    if (m + (i - contentStart) + 1 > cap) out = undefined;
-    else for (let q = contentStart; q < i; q++) out[m++] = b[q];
     let c = 0x5c;
     for (;;) {
       // At a backslash: one escape.
       this.pos = i + 1;
-      if (out !== undefined) {
-        const e = b[i + 1];
-        const simple = e < 0x80 ? SIMPLE_ESCAPES[e] : 0;
-        // \u escapes are left to jsonparser, whose rules for them differ from jsoniter's.
-        if (simple !== 0 && m < cap) out[m++] = simple;
-        else out = undefined;
-      }
       if (!this.escapedChar()) return;
       i = this.pos;
-      if (out !== undefined) {
-        const lim = Math.min(n, i + (cap - m));
-        for (; i < lim; i++) {
-          c = b[i];
-          if (c === 0x22 || c === 0x5c) break;
-          out[m++] = c;
-        }
-        if (i === lim && lim < n) out = undefined;
-      }
-      if (out === undefined) {
-        for (; i < n; i++) {
-          c = b[i];
-          if (c === 0x22 || c === 0x5c) break;
-        }
+      for (; i < n; i++) {
+        c = b[i];
+        if (c === 0x22 || c === 0x5c) break;
       }
       if (i >= n) { this.pos = n; this.report('readStringSlowPath', 'unexpected end of input'); return; }
       if (c === 0x22) break;
     }
     this.pos = i + 1;
-    memo.strings.set(contentStart, this.pos);
-    if (out !== undefined) {
-      memo.unescaped.set(contentStart, out.subarray(memo.arenaUsed, m));
-      memo.arenaUsed = m;
-    }
+    this.memo.strings.set(contentStart, this.pos);
   }
 
   private escapedChar(): boolean {

@@ -83,8 +83,9 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
     const limits = combinedLimits(tenants, opts.limitsFor);
     return { req, tenants, limits, partial: wantsPartialResults(req, limits), started: performance.now() };
   };
-  const select = (ctx: QueryContext, matchers: readonly LabelMatcher[], from: Nanos, through: Nanos) =>
-    selectAcrossTenants((t, m, f, th) => querier.selectSeries(t, m, f, th), ctx.tenants, matchers, from, through).then((s) => (ctx.budgeted ? ctx.guard.wrap(s) : s));
+  /** `paced`: the reader does not check the signal and yield by itself, so the guard does it. */
+  const select = (ctx: QueryContext, matchers: readonly LabelMatcher[], from: Nanos, through: Nanos, paced = true) =>
+    selectAcrossTenants((t, m, f, th) => querier.selectSeries(t, m, f, th), ctx.tenants, matchers, from, through).then((s) => (ctx.budgeted || !paced ? ctx.guard.wrap(s) : s));
 
   /**
    * max_query_bytes_read, checked like Loki's frontend from index stats before reading. With
@@ -145,6 +146,8 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
     const alignSteps = !instant && ctx.limits.split_queries_by_interval > 0;
     const maxSeries = ctx.limits.max_query_series;
     let result: EngineResult = await evaluate(expr, { start, end, stepMs, instant, alignSteps }, {
+      // The engine paces itself like the log reader (src/querier/series-plan.ts Pacer): it checks the
+      // signal and yields between segments and steps, so only a byte budget needs the guard.
       selectSeries: (matchers, from, through) => select(ctx, matchers, from, through),
       compileExtractor: (agg) => compileSampleExtractor(agg),
       // Partial results evaluate every series, then keep the first max_query_series.
