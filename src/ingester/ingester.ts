@@ -10,6 +10,7 @@ import type { Logger } from '../util/logger.js';
 import { Wal, type WalAppendRecord, type WalRecord } from './wal/index.js';
 import type { FailedEntry, Stream, StreamSettings, FlushReason } from './stream.js';
 import { TenantStreams } from './tenant.js';
+import { TailHub } from '../tail/hub.js';
 
 export type LimitsFor = (tenant: string) => LimitsConfig;
 
@@ -155,6 +156,7 @@ export class Ingester {
       this.memoryBytes += res.memoryDelta;
       if (res.appended.count > 0) {
         records.push({ type: 'columns', tenant, streamId: stream.id, entries: res.appended });
+        TailHub.for(this).publish(tenant, [{ labels: stream.labels, key: s.key, entries: res.appended }]);
         appendedLines += res.appended.count;
         appendedBytes += res.appendedBytes;
       }
