@@ -17,6 +17,7 @@ import { registerPushRoutes } from '../server/routes/push.js';
 import { registerQueryRoutes } from '../server/routes/query.js';
 import { registerMetadataRoutes } from '../server/routes/metadata.js';
 import { registerTailRoutes } from '../server/routes/tail.js';
+import { registerDebugRoutes } from '../server/routes/debug.js';
 import { TailHub } from '../tail/hub.js';
 import { FilesystemObjectStore } from '../storage/index.js';
 import { IndexStore, indexPeriodsFromSchema } from '../index/index.js';
@@ -86,6 +87,7 @@ export class App {
       hub: TailHub.for(this.ingester), querier,
       authEnabled: config.auth_enabled, limitsFor: deps.limitsFor, tailMaxDurationMs: config.querier.tail_max_duration,
     });
+    registerDebugRoutes(this.server);
     this.metrics.buildInfo.set({ version: BUILD_INFO.version, revision: BUILD_INFO.revision, branch: BUILD_INFO.branch, goversion: BUILD_INFO.goVersion, goos: process.platform, goarch: process.arch, tags: '' }, 1);
   }
 

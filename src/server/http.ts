@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { STATUS_CODES, createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -8,7 +9,7 @@ import { ConfigError } from '../config/errors.js';
 import type { ClientAuthType, HttpTlsConfig } from '../config/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { HttpError, NotFoundError, PayloadTooLargeError, errorMessage } from '../util/errors.js';
-import type { Logger } from '../util/logger.js';
+import { currentLogContext, withLogContext, type Logger } from '../util/logger.js';
 import type { Authenticator } from './auth.js';
 
 export interface HttpRequest {
@@ -224,7 +225,15 @@ export class HttpServer {
     return methodMismatch ? 'method' : undefined;
   }
 
-  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Gives the request an id (the client's X-Request-Id if sane) and runs it with id and tenant in every log line. */
+  private dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = requestIdOf(req.headers);
+    res.setHeader('X-Request-Id', requestId);
+    const org = firstHeader(req.headers['x-scope-orgid']);
+    return withLogContext({ request_id: requestId, tenant: org === '' ? undefined : org }, () => this.handle(req, res));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
@@ -239,6 +248,9 @@ export class HttpServer {
       // Credentials come first, so unauthenticated clients learn nothing, not even which paths exist.
       if (this.auth && !this.auth.isPublic(url.pathname)) {
         const principal = await this.auth.authenticate(req.headers);
+        // A credential bound to one tenant names it even when X-Scope-OrgID is absent.
+        const ctx = currentLogContext();
+        if (ctx && ctx.tenant === undefined && principal.tenants.length === 1) ctx.tenant = principal.tenants[0];
         if (typeof found === 'object' && found.route.admin) this.auth.requireAdmin(principal);
       }
       if (found === undefined) out = text(404, '404 page not found\n');
@@ -272,12 +284,21 @@ export class HttpServer {
       } else res.destroy();
     } finally {
       this.inflight--;
-      this.metrics.requestDuration.observe(
-        { method, route: routeLabel, status_code: String(status), ws: 'false' },
-        (performance.now() - started) / 1000,
-      );
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics.requestDuration.observe({ method, route: routeLabel, status_code: String(status), ws: 'false' }, seconds);
+      this.log.debug('request', { method, route: routeLabel, path: url.pathname, status, duration: `${(seconds * 1000).toFixed(3)}ms` });
     }
   }
+}
+
+function firstHeader(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Keeps a client's request id when it is short printable ASCII (it is echoed in a header and logs); else a fresh UUID. */
+function requestIdOf(headers: IncomingHttpHeaders): string {
+  const id = firstHeader(headers['x-request-id'])?.trim();
+  return id !== undefined && id.length > 0 && id.length <= 128 && /^[\x21-\x7e]+$/.test(id) ? id : randomUUID();
 }
 
 function isForm(contentType: string | undefined): boolean {

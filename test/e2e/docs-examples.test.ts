@@ -105,7 +105,7 @@ export function curlRequest(words: string[], base: string): CurlRequest {
     const w = words[i];
     switch (w) {
       case '-s': case '-S': case '-N': case '-i': case '-f': case '-sS': case '--no-buffer': case '--silent': break;
-      case '--max-time': case '-m': i++; break;
+      case '--max-time': case '-m': case '-o': case '--output': i++; break;
       case '-X': case '--request': method = words[++i]; break;
       case '-G': case '--get': get = true; break;
       case '-H': case '--header': {
