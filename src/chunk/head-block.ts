@@ -97,23 +97,7 @@ export class HeadBlock {
     this.lineStart[i + 1] = off + len;
     this.ts32[2 * i + LO] = lo;
     this.ts32[2 * i + HI] = hi;
-    if (metadata.length > 0 || this.mdRuns !== null) {
-      if (this.mdRuns === null) {
-        this.mdRuns = i > 0 ? [NO_LABELS] : [];
-        this.mdStart = i > 0 ? [0] : [];
-      }
-      if (this.mdRuns.length === 0 || this.mdRuns[this.mdRuns.length - 1] !== metadata) {
-        this.mdRuns.push(metadata);
-        this.mdStart!.push(i);
-      }
-      if (metadata !== this.lastMeta) {
-        let b = 0;
-        for (const l of metadata) b += l.name.length + l.value.length;
-        this.lastMeta = metadata;
-        this.lastMetaBytes = b;
-      }
-      this.metaBytes += this.lastMetaBytes;
-    }
+    this.addMetadata(i, metadata);
     if (i === 0) {
       this.minHi = this.maxHi = hi;
       this.minLo = this.maxLo = lo;
@@ -132,6 +116,60 @@ export class HeadBlock {
     this.n = i + 1;
     this.sorted = null;
     if (this.byTs !== null) this.byTs.add(this.ts[i], i);
+  }
+
+  /**
+   * Appends entries [0, count) of columns whose lines are back to back in `src` from
+   * lineStart[0], and whose timestamps (halves in `ts32`) strictly increase and are all after
+   * this block's newest entry: one copy for all lines.
+   */
+  appendRun(ts32: Int32Array, lineStart: Uint32Array, lineEnd: Uint32Array, src: Uint8Array, metadata: readonly Labels[] | null, count: number): void {
+    const n0 = this.n;
+    while (n0 + count > this.ts.length) this.growEntries();
+    const off = this.lineStart[n0];
+    const base = lineStart[0];
+    const total = lineEnd[count - 1] - base;
+    if (off + total > this.lines.length) this.growLines(off + total);
+    if (total > 0) copyBytes(this.lines, off, src, base, base + total);
+    const ls = this.lineStart;
+    const t = this.ts32;
+    for (let i = 0; i < count; i++) {
+      const j = n0 + i;
+      ls[j + 1] = off + (lineEnd[i] - base);
+      t[2 * j + LO] = ts32[2 * i + LO];
+      t[2 * j + HI] = ts32[2 * i + HI];
+    }
+    if (metadata !== null || this.mdRuns !== null) {
+      for (let i = 0; i < count; i++) this.addMetadata(n0 + i, metadata === null ? NO_LABELS : metadata[i]);
+    }
+    if (n0 === 0) {
+      this.minHi = ts32[HI];
+      this.minLo = ts32[LO];
+    }
+    this.maxHi = ts32[2 * (count - 1) + HI];
+    this.maxLo = ts32[2 * (count - 1) + LO];
+    this.n = n0 + count;
+    this.sorted = null;
+    if (this.byTs !== null) for (let j = n0; j < n0 + count; j++) this.byTs.add(this.ts[j], j);
+  }
+
+  private addMetadata(i: number, metadata: Labels): void {
+    if (metadata.length === 0 && this.mdRuns === null) return;
+    if (this.mdRuns === null) {
+      this.mdRuns = i > 0 ? [NO_LABELS] : [];
+      this.mdStart = i > 0 ? [0] : [];
+    }
+    if (this.mdRuns.length === 0 || this.mdRuns[this.mdRuns.length - 1] !== metadata) {
+      this.mdRuns.push(metadata);
+      this.mdStart!.push(i);
+    }
+    if (metadata !== this.lastMeta) {
+      let b = 0;
+      for (const l of metadata) b += l.name.length + l.value.length;
+      this.lastMeta = metadata;
+      this.lastMetaBytes = b;
+    }
+    this.metaBytes += this.lastMetaBytes;
   }
 
   /** Whether an entry with exactly this timestamp and line bytes is in the block. */

@@ -1,5 +1,5 @@
 import type { ChunkEncoding } from '../config/types.js';
-import { fromHalves, hiOf, le64, loOf, lt64 } from '../model/entry.js';
+import { fromHalves, HI, hiOf, le64, LO, loOf, lt64 } from '../model/entry.js';
 import { EMPTY_LABELS, type Labels } from '../model/labels.js';
 import { sliceBatchByTime, batchLine, type EntryBatch } from './batch.js';
 import { clusterSources, countSources, mergeCluster, readSources, type BlockSource } from './block-source.js';
@@ -158,6 +158,26 @@ export class MemChunk {
     this.lineBytes += end - start;
     if (this.head.rawSize >= this.blockSize) this.cutHead();
     return true;
+  }
+
+  /**
+   * Appends entries [0, count) of columns whose lines are back to back in `src` and whose
+   * timestamps (halves in `ts32`) strictly increase, all after maxTs (so none can be a
+   * duplicate): one copy for all lines. The head is cut afterwards if it reached blockSize.
+   */
+  appendRun(ts32: Int32Array, lineStart: Uint32Array, lineEnd: Uint32Array, src: Uint8Array, metadata: readonly Labels[] | null, count: number): void {
+    if (this.sealed) throw new ChunkClosedError();
+    if (count === 0) return;
+    this.head.appendRun(ts32, lineStart, lineEnd, src, metadata, count);
+    if (this.n === 0) {
+      this.minHi = ts32[HI];
+      this.minLo = ts32[LO];
+    }
+    this.maxHi = ts32[2 * (count - 1) + HI];
+    this.maxLo = ts32[2 * (count - 1) + LO];
+    this.n += count;
+    this.lineBytes += lineEnd[count - 1] - lineStart[0];
+    if (this.head.rawSize >= this.blockSize) this.cutHead();
   }
 
   /** Compressed size, with the head estimated at the ratio seen so far, has reached targetSize. */

@@ -28,10 +28,30 @@ export class Distributor {
     private readonly metrics: Metrics,
   ) {}
 
+  /**
+   * Validates and forwards a push; the request is consumed (its columns are compacted in place
+   * and its stream list emptied). Resolves once the target holds the entries durably.
+   */
   async push(tenant: string, req: PushRequest): Promise<void> {
+    // Everything is handed over synchronously: while the WAL write is awaited, nothing here
+    // keeps the request's objects alive (they would outlive young-generation collections).
+    const { errors, pushed } = this.forward(tenant, req);
+    let status = 400;
+    if (pushed !== undefined) {
+      const res = await pushed;
+      if (res.errors.length > 0) {
+        errors.push(...res.errors);
+        if (res.status === 429) status = 429;
+      }
+    }
+    if (errors.length > 0) throw new HttpError(status, formatPushErrors(errors));
+  }
+
+  private forward(tenant: string, req: PushRequest): { errors: string[]; pushed: ReturnType<PushTarget['push']> | undefined } {
     if (req.streams.length === 0) throw new UnprocessableError('error at least one valid stream is required for ingestion');
     const limits = this.limitsFor(tenant);
     const result = validatePush(tenant, req, limits, nowNanos());
+    req.streams = [];
     for (const d of result.discarded) {
       this.metrics.discardedSamples.inc({ reason: d.reason, tenant }, d.lines);
       this.metrics.discardedBytes.inc({ reason: d.reason, tenant }, d.bytes);
@@ -48,17 +68,7 @@ export class Distributor {
       this.metrics.distributorLinesReceived.inc({ tenant }, result.acceptedLines);
       this.metrics.distributorBytesReceived.inc({ tenant, retention_hours: '', aggregated_metric: 'false' }, result.acceptedBytes);
     }
-
-    const errors = [...result.errors];
-    let status = 400;
-    if (result.streams.length > 0) {
-      const res = await this.target.push(tenant, result.streams);
-      if (res.errors.length > 0) {
-        errors.push(...res.errors);
-        if (res.status === 429) status = 429;
-      }
-    }
-    if (errors.length > 0) throw new HttpError(status, formatPushErrors(errors));
+    return { errors: result.errors, pushed: result.streams.length > 0 ? this.target.push(tenant, result.streams) : undefined };
   }
 
   private allowRate(tenant: string, limits: LimitsConfig, bytes: number): boolean {

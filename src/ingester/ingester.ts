@@ -9,8 +9,8 @@ import { goTimeString } from '../util/gotime.js';
 import type { Logger } from '../util/logger.js';
 import { Wal, type WalAppendRecord, type WalRecord } from './wal/index.js';
 import type { FailedEntry, Stream, StreamSettings, FlushReason } from './stream.js';
-import { TenantStreams } from './tenant.js';
 import { TailHub } from '../tail/hub.js';
+import { TenantStreams } from './tenant.js';
 
 export type LimitsFor = (tenant: string) => LimitsConfig;
 
@@ -38,6 +38,9 @@ export interface IngesterPushResult {
 
 /** periodic: the flush loop; forced: /flush and shutdown; memory: memory_flush_threshold passed. */
 export type SweepMode = 'periodic' | 'forced' | 'memory';
+
+/** Replay measures memory every this many entries. */
+const REPLAY_MEMORY_CHECK_ENTRIES = 10_000;
 
 /** Heads smaller than this are not cut early for memory: the blocks would compress poorly. */
 const MIN_CUT_HEAD_BYTES = 32 * 1024;
@@ -79,9 +82,17 @@ export class Ingester {
       const byWalId = new Map<number, Stream>();
       let replayed = 0;
       const walLog = this.log.child({ component: 'wal' });
+      const threshold = this.cfg.memory_flush_threshold;
+      let sinceCheck = 0;
       const stats = await Wal.replay(this.cfg.wal.dir, (rec) => {
         replayed++;
         this.applyReplayed(rec, byWalId);
+        // The WAL may hold more than memory should: flush the largest chunks as replay goes.
+        if (rec.type !== 'entries' || !(threshold > 0)) return undefined;
+        sinceCheck += rec.entries.length;
+        if (sinceCheck < REPLAY_MEMORY_CHECK_ENTRIES) return undefined;
+        sinceCheck = 0;
+        return this.measureMemory() > threshold ? this.flushSweep('memory') : undefined;
       }, { logger: walLog });
       for (const c of stats.corruptions) this.metrics.walCorruptionsTotal.inc({ type: c.reason });
       if (stats.maxStreamId >= this.nextStreamId) this.nextStreamId = stats.maxStreamId + 1;
@@ -121,15 +132,25 @@ export class Ingester {
   /**
    * Appends the streams of one validated push. Entries go to memory, then to the WAL; the promise
    * resolves once the WAL holds them (durable per the fsync policy), so the caller may acknowledge.
-   * The entry columns are the caller's: appending compacts them in place.
+   * The entry columns are the caller's: appending compacts them in place. Live tails get the
+   * appended entries (synchronously, before the WAL write).
    */
-  async push(tenant: string, streams: readonly StreamEntries[]): Promise<IngesterPushResult> {
+  push(tenant: string, streams: readonly StreamEntries[]): Promise<IngesterPushResult> {
+    // The appends, the TailHub publish and the WAL encoding are synchronous; only the write is
+    // awaited, without a reference to the push's objects (else they outlive young collections).
+    const { result, durable, backpressure } = this.append(tenant, streams);
+    return settle(result, durable, backpressure);
+  }
+
+  private append(tenant: string, streams: readonly StreamEntries[]): { result: IngesterPushResult; durable?: Promise<void>; backpressure?: Promise<void> } {
     const limits = this.limits(tenant);
     const settings = this.streamSettings(limits);
     const nowMs = Date.now();
     const inst = this.tenantStreams(tenant);
     const records: WalAppendRecord[] = [];
+    const appended: StreamEntries[] = [];
     const errors: string[] = [];
+    const tail = TailHub.for(this);
     let limited = false;
     let appendedLines = 0;
     let appendedBytes = 0;
@@ -155,8 +176,8 @@ export class Ingester {
       const res = stream.push(s.entries, nowMs);
       this.memoryBytes += res.memoryDelta;
       if (res.appended.count > 0) {
-        records.push({ type: 'columns', tenant, streamId: stream.id, entries: res.appended });
-        TailHub.for(this).publish(tenant, [{ labels: stream.labels, key: s.key, entries: res.appended }]);
+        records.push({ type: 'columns', tenant, streamId: stream.id, entries: res.appended, lines: res.lines });
+        appended.push({ labels: s.labels, key: s.key, entries: res.appended });
         appendedLines += res.appended.count;
         appendedBytes += res.appendedBytes;
       }
@@ -169,12 +190,11 @@ export class Ingester {
         errors.push(formatStreamErrors(tenant, s.key, res.failed, total));
       }
     }
+    if (tail.count(tenant) > 0) tail.publish(tenant, appended);
+    // Encoded now: append() encodes before it returns.
+    const durable = this.wal && records.length > 0 ? this.wal.append(records) : undefined;
     const backpressure = this.checkMemory();
-    if (this.wal && records.length > 0) {
-      await this.wal.append(records);
-    }
-    if (backpressure !== undefined) await backpressure;
-    return { errors, status: limited ? 429 : 400, appendedLines, appendedBytes };
+    return { result: { errors, status: limited ? 429 : 400, appendedLines, appendedBytes }, durable, backpressure };
   }
 
   /**
@@ -361,7 +381,8 @@ export class Ingester {
                   lineEnd: batch.lineStart.subarray(1, batch.count + 1),
                   metadata: batch.metadata,
                 };
-                await emit({ type: 'columns', tenant: inst.tenant, streamId: stream.id, entries });
+                const lines = { buf: batch.lines, start: batch.lineStart[0], end: batch.lineStart[batch.count] };
+                await emit({ type: 'columns', tenant: inst.tenant, streamId: stream.id, entries, lines });
               }
             }
           }
@@ -395,7 +416,13 @@ export class Ingester {
       byWalId.set(rec.streamId, stream);
       return;
     }
-    const stream = byWalId.get(rec.streamId);
+    let stream = byWalId.get(rec.streamId);
+    if (stream && this.tenants.get(rec.tenant)?.get(stream.key) !== stream) {
+      // Flushed and dropped by a memory flush during replay: the stream lives on under its id.
+      const inst = this.tenantStreams(rec.tenant);
+      stream = inst.get(stream.key) ?? inst.create(stream.id, stream.labels, stream.key, this.streamSettings(this.limits(rec.tenant)));
+      byWalId.set(rec.streamId, stream);
+    }
     if (!stream) {
       this.metrics.walCorruptionsTotal.inc({ type: 'missing_series' });
       this.log.warn('WAL entries for an unknown stream skipped', { stream_id: rec.streamId, entries: rec.entries.length });
@@ -434,6 +461,12 @@ export class Ingester {
     this.metrics.discardedSamples.inc({ reason, tenant }, lines);
     this.metrics.discardedBytes.inc({ reason, tenant }, bytes);
   }
+}
+
+async function settle(result: IngesterPushResult, durable: Promise<void> | undefined, backpressure: Promise<void> | undefined): Promise<IngesterPushResult> {
+  if (durable !== undefined) await durable;
+  if (backpressure !== undefined) await backpressure;
+  return result;
 }
 
 function formatStreamErrors(tenant: string, key: string, failed: readonly FailedEntry[], total: number): string {

@@ -1,10 +1,11 @@
 import { MemChunk } from '../chunk/index.js';
 import type { ChunkEncoding } from '../config/types.js';
-import { columnsOf, fromHalves, halvesOf, HI, hiOf, le64, LO, loOf, lt64, type Entry, type EntryColumns } from '../model/entry.js';
+import { columnsOf, fromHalves, HI, hiOf, le64, linesContiguous, LO, loOf, lt64, tsHalves, type Entry, type EntryColumns } from '../model/entry.js';
 import { EMPTY_LABELS, type Labels } from '../model/labels.js';
 import type { Nanos } from '../model/time.js';
 import { goRFC3339 } from '../util/gotime.js';
 import { TokenBucket } from '../util/token-bucket.js';
+import type { LinesRange } from './wal/index.js';
 
 export interface StreamSettings {
   encoding: ChunkEncoding;
@@ -42,9 +43,13 @@ export interface StreamPushResult {
   readonly appendedBytes: number;
   /** Change of the stream's chunk bytes in memory (see memoryBytes). */
   readonly memoryDelta: number;
+  /** The appended entries' lines, when they are back to back in their buffer (the usual case). */
+  readonly lines: LinesRange | undefined;
 }
 
 const MIN_TS = -(2n ** 63n);
+/** Shared by the pushes that refuse nothing; never written to. */
+const NONE_FAILED: FailedEntry[] = [];
 
 /** One stream of one tenant in the ingester: its open head chunk and the closed chunks not yet dropped. */
 export class Stream {
@@ -92,12 +97,12 @@ export class Stream {
   push(entries: EntryColumns | readonly Entry[], nowMs = Date.now()): StreamPushResult {
     const cols = isEntryArray(entries) ? columnsOf(entries) : entries;
     const n = cols.count;
-    const v = halvesOf(cols.ts);
+    const v = tsHalves(cols);
     const ls = cols.lineStart as Uint32Array;
     const le = cols.lineEnd as Uint32Array;
     const md = cols.metadata as Labels[] | null;
     const buf = cols.buf;
-    const failed: FailedEntry[] = [];
+    let failed: FailedEntry[] = NONE_FAILED;
     // The bucket is asked once for the whole push; only when it refuses is it asked entry by entry.
     let total = 0;
     for (let i = 0; i < n; i++) total += le[i] - ls[i];
@@ -106,56 +111,83 @@ export class Stream {
       limitAt = 0;
       while (limitAt < n && this.rate.allow(le[limitAt] - ls[limitAt], nowMs)) limitAt++;
     }
-    const unordered = this.settings.unorderedWrites;
     const headBefore = this.head.memoryBytes;
     const closedBefore = this.closed.length;
     let w = 0;
     let appendedBytes = 0;
-    for (let i = 0; i < n; i++) {
-      const h = v[2 * i + HI];
-      const l = v[2 * i + LO];
-      const len = le[i] - ls[i];
-      if (i >= limitAt) {
-        failed.push({ ts: cols.ts[i], bytes: len, message: this.rateLimitMessage(total) });
-        continue;
-      }
-      if (this.any) {
-        if (!unordered && lt64(h, l, this.lastHi, this.lastLo)) {
-          failed.push({ ts: cols.ts[i], bytes: len, message: 'entry out of order' });
+    if (limitAt === n && this.canAppendRun(v, ls, le, n)) {
+      // The usual push: in order, after everything the stream holds, lines back to back.
+      if (this.head.isFull()) this.closeHead('full', nowMs);
+      this.head.appendRun(v, ls, le, buf, md, n);
+      this.highestHi = this.lastHi = v[2 * (n - 1) + HI];
+      this.highestLo = this.lastLo = v[2 * (n - 1) + LO];
+      this.any = true;
+      this.lastAppendMs = nowMs;
+      w = n;
+      appendedBytes = total;
+    } else {
+      const unordered = this.settings.unorderedWrites;
+      for (let i = 0; i < n; i++) {
+        const h = v[2 * i + HI];
+        const l = v[2 * i + LO];
+        const len = le[i] - ls[i];
+        if (i >= limitAt) {
+          failed = withFailed(failed, { ts: cols.ts[i], bytes: len, message: this.rateLimitMessage(total) });
           continue;
         }
-        if (unordered && lt64(h, l, this.highestHi, this.highestLo)) {
-          // Behind the newest entry: within the out-of-order window?
-          const ts = cols.ts[i];
-          const cutoff = this.highestTs - BigInt(Math.floor(this.settings.maxChunkAgeMs / 2)) * 1_000_000n;
-          if (ts < cutoff) {
-            failed.push({
-              ts, bytes: len,
-              message: `entry too far behind, entry timestamp is: ${goRFC3339(ts)}, oldest acceptable timestamp is: ${goRFC3339(cutoff)}`,
-            });
+        if (this.any) {
+          if (!unordered && lt64(h, l, this.lastHi, this.lastLo)) {
+            failed = withFailed(failed, { ts: cols.ts[i], bytes: len, message: 'entry out of order' });
             continue;
           }
+          if (unordered && lt64(h, l, this.highestHi, this.highestLo)) {
+            // Behind the newest entry: within the out-of-order window?
+            const ts = cols.ts[i];
+            const cutoff = this.highestTs - BigInt(Math.floor(this.settings.maxChunkAgeMs / 2)) * 1_000_000n;
+            if (ts < cutoff) {
+              failed = withFailed(failed, {
+                ts, bytes: len,
+                message: `entry too far behind, entry timestamp is: ${goRFC3339(ts)}, oldest acceptable timestamp is: ${goRFC3339(cutoff)}`,
+              });
+              continue;
+            }
+          }
         }
+        const meta = md === null ? EMPTY_LABELS : md[i];
+        if (!this.appendFrom(h, l, buf, ls[i], le[i], meta, nowMs)) continue;
+        if (w !== i) {
+          v[2 * w + LO] = l;
+          v[2 * w + HI] = h;
+          ls[w] = ls[i];
+          le[w] = le[i];
+          if (md !== null) md[w] = meta;
+        }
+        w++;
+        appendedBytes += len;
       }
-      const meta = md === null ? EMPTY_LABELS : md[i];
-      if (!this.appendFrom(h, l, buf, ls[i], le[i], meta, nowMs)) continue;
-      if (w !== i) {
-        v[2 * w + LO] = l;
-        v[2 * w + HI] = h;
-        ls[w] = ls[i];
-        le[w] = le[i];
-        if (md !== null) md[w] = meta;
-      }
-      w++;
-      appendedBytes += len;
     }
     const appended = w === n ? cols : {
-      count: w, ts: cols.ts.subarray(0, w), buf, lineStart: ls.subarray(0, w), lineEnd: le.subarray(0, w), metadata: md === null ? null : md.slice(0, w),
+      count: w, ts: cols.ts.subarray(0, w), ts32: v.subarray(0, 2 * w), buf, lineStart: ls.subarray(0, w), lineEnd: le.subarray(0, w), metadata: md === null ? null : md.slice(0, w),
     };
     // Memory now held by the head and by chunks closed during this push, against the head's before.
     let memoryAfter = this.head.memoryBytes;
     for (let k = closedBefore; k < this.closed.length; k++) memoryAfter += this.closed[k].chunk.memoryBytes;
-    return { appended, failed, rateLimited: limitAt < n, appendedBytes, memoryDelta: memoryAfter - headBefore };
+    const lines = w > 0 && linesContiguous(appended) ? { buf, start: ls[0], end: le[w - 1] } : undefined;
+    return { appended, failed, rateLimited: limitAt < n, appendedBytes, memoryDelta: memoryAfter - headBefore, lines };
+  }
+
+  /**
+   * Whether entries [0, n) can go to the head at once: all after the newest entry, strictly
+   * increasing (so none is a duplicate), lines back to back, and not more than a block.
+   */
+  private canAppendRun(v: Int32Array, ls: Uint32Array, le: Uint32Array, n: number): boolean {
+    if (n === 0) return false;
+    if (this.any && le64(v[HI], v[LO], this.highestHi, this.highestLo)) return false;
+    for (let i = 1; i < n; i++) {
+      if (ls[i] !== le[i - 1]) return false;
+      if (!lt64(v[2 * (i - 1) + HI], v[2 * (i - 1) + LO], v[2 * i + HI], v[2 * i + LO])) return false;
+    }
+    return le[n - 1] - ls[0] <= this.settings.blockSize;
   }
 
   /** Appends without limits (WAL replay). Returns false for an exact duplicate. */
@@ -254,6 +286,13 @@ export class Stream {
   private rateLimitMessage(total: number): string {
     return `Per stream rate limit exceeded (limit: ${humanBytes(this.settings.perStreamRateLimit)}/sec) while attempting to ingest for stream '${this.key}' totaling ${humanBytes(total)}, consider splitting a stream via additional labels or contact your Loki administrator to see if the limit can be increased`;
   }
+}
+
+/** `list` with `f` added (a new list in place of the shared empty one). */
+function withFailed(list: FailedEntry[], f: FailedEntry): FailedEntry[] {
+  const out = list === NONE_FAILED ? [] : list;
+  out.push(f);
+  return out;
 }
 
 function isEntryArray(e: EntryColumns | readonly Entry[]): e is readonly Entry[] {

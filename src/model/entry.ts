@@ -23,6 +23,8 @@ export interface EntryColumns {
   readonly lineEnd: Uint32Array;
   /** Structured metadata per entry (EMPTY_LABELS when none); null when no entry has any. */
   readonly metadata: readonly Labels[] | null;
+  /** halvesOf(ts), when the producer made it already (it saves a view per reader). */
+  readonly ts32?: Int32Array;
 }
 
 /** Entries of one stream of one push request, labels already validated and canonical. */
@@ -47,6 +49,11 @@ export const TWO_32 = 4294967296;
  */
 export function halvesOf(ts: BigInt64Array): Int32Array {
   return new Int32Array(ts.buffer, ts.byteOffset, ts.length * 2);
+}
+
+/** The 32-bit view of c's timestamps (see halvesOf). */
+export function tsHalves(c: EntryColumns): Int32Array {
+  return c.ts32 ?? halvesOf(c.ts);
 }
 
 /** The int64 with halves (hi, lo) as a bigint. */
@@ -142,4 +149,10 @@ export function linesBytes(c: EntryColumns): number {
   let n = 0;
   for (let i = 0; i < c.count; i++) n += c.lineEnd[i] - c.lineStart[i];
   return n;
+}
+
+/** Whether the lines of c are back to back in its buffer (decoders arrange it; see ColumnBuilder). */
+export function linesContiguous(c: EntryColumns): boolean {
+  for (let i = 1; i < c.count; i++) if (c.lineStart[i] !== c.lineEnd[i - 1]) return false;
+  return true;
 }

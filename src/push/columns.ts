@@ -23,7 +23,12 @@ export class ColumnBuilder {
   private meta: Labels[] | null = null;
   private exact: Map<number, bigint> | null = null;
 
-  constructor(readonly buf: Buffer, capacity: number) {
+  /**
+   * `pack`: each line is moved left in the body, right after the stream's previous line
+   * (copyWithin: no allocation), so a stream's lines end up back to back and later stages copy
+   * them at once. Only for a body whose bytes before the line are no longer needed.
+   */
+  constructor(readonly buf: Buffer, capacity: number, private readonly pack = false) {
     const cap = Math.max(16, capacity);
     this.ts = new BigInt64Array(cap);
     this.i32 = new Int32Array(this.ts.buffer);
@@ -51,6 +56,13 @@ export class ColumnBuilder {
   add(sec: number, nsec: number, start: number, end: number): number {
     const i = this.n;
     if (i === this.lineStart.length) this.grow();
+    if (this.pack && i > this.streamStart) {
+      const to = this.lineEnd[i - 1];
+      const len = end - start;
+      if (start !== to && len > 0) this.buf.copyWithin(to, start, end);
+      start = to;
+      end = to + len;
+    }
     this.lineStart[i] = start;
     this.lineEnd[i] = end;
     if (sec >= 0 && sec < FAST_SECONDS) {
@@ -98,6 +110,7 @@ export class ColumnBuilder {
     const out: PushEntries = {
       count: e - s,
       ts: this.ts.subarray(s, e),
+      ts32: this.i32.subarray(2 * s, 2 * e),
       buf: this.buf,
       lineStart: this.lineStart.subarray(s, e),
       lineEnd: this.lineEnd.subarray(s, e),
@@ -126,6 +139,24 @@ export class ColumnBuilder {
     const le = new Uint32Array(cap);
     le.set(this.lineEnd);
     this.lineEnd = le;
+  }
+}
+
+/**
+ * Moves each stream's lines left in `buf` so that they are back to back (see ColumnBuilder's
+ * pack), for decoders that can only do it once the whole body is read. Lines must come in body
+ * order within a stream, each starting at or after the previous one's end.
+ */
+export function packLines(e: PushEntries): void {
+  const ls = e.lineStart as Uint32Array;
+  const le = e.lineEnd as Uint32Array;
+  for (let i = 1; i < e.count; i++) {
+    const to = le[i - 1];
+    const start = ls[i];
+    const len = le[i] - start;
+    if (start !== to && len > 0) e.buf.copyWithin(to, start, start + len);
+    ls[i] = to;
+    le[i] = to + len;
   }
 }
 

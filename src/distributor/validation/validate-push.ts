@@ -10,7 +10,7 @@ import { BadRequestError } from '../../util/errors.js';
  * the same message, and the other streams are kept.
  */
 import type { LimitsConfig } from '../../config/types.js';
-import { halvesOf, HI, LO, type EntryColumns, type StreamEntries } from '../../model/entry.js';
+import { HI, LO, tsHalves, type EntryColumns, type StreamEntries } from '../../model/entry.js';
 import { EMPTY_LABELS, type Label, type Labels } from '../../model/labels.js';
 import type { PushEntries, PushRequest } from '../../push/types.js';
 import { DETECTED_LEVEL, LevelDetector } from './detected-level.js';
@@ -132,7 +132,7 @@ function acceptEntries(
   incrementDuplicates: boolean, result: ValidationResult, tally: Tally,
 ): EntryColumns {
   const n = entries.count;
-  const v = halvesOf(entries.ts);
+  const v = tsHalves(entries);
   const ls = entries.lineStart as Uint32Array;
   const le = entries.lineEnd as Uint32Array;
   const buf = entries.buf;
@@ -140,7 +140,7 @@ function acceptEntries(
   let outMd: Labels[] | null = null;
   let w = 0;
   let acceptedBytes = 0;
-  let prevTs = entries.ts[0];
+  let prevTs = incrementDuplicates ? entries.ts[0] : 0n;
   // A level field among the stream labels decides for every entry ('' means: add none).
   const fromStream = detector === undefined ? undefined : streamLevel(stream, detector);
   const streamMeta = fromStream ? levelLabel(fromStream) : EMPTY_LABELS;
@@ -200,17 +200,19 @@ function acceptEntries(
       ls[w] = ls[i];
       le[w] = le[i];
     }
-    if (metadata.length > 0 && outMd === null) outMd = new Array<Labels>(w).fill(EMPTY_LABELS);
-    if (outMd !== null) outMd.push(metadata);
+    if (metadata.length > 0 && outMd === null) outMd = new Array<Labels>(n).fill(EMPTY_LABELS);
+    if (outMd !== null) outMd[w] = metadata;
     w++;
     acceptedBytes += lineLength + metadataBytes;
   }
   result.acceptedLines += w;
   result.acceptedBytes += acceptedBytes;
-  if (w === n) return { count: n, ts: entries.ts, buf, lineStart: ls, lineEnd: le, metadata: outMd };
+  if (outMd !== null && w < n) outMd.length = w;
+  if (w === n) return { count: n, ts: entries.ts, buf, lineStart: ls, lineEnd: le, metadata: outMd, ts32: v };
   return {
     count: w,
     ts: entries.ts.subarray(0, w),
+    ts32: v.subarray(0, 2 * w),
     buf,
     lineStart: ls.subarray(0, w),
     lineEnd: le.subarray(0, w),

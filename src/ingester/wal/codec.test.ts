@@ -6,7 +6,8 @@ import { EMPTY_LABELS } from '../../model/labels.js';
 import { decodePayload, payloadSize, PayloadError, recordTypeByte, writePayload } from './codec.js';
 import { crc32, crc32Table } from './crc32.js';
 import { WalRecordError } from './errors.js';
-import type { WalRecord } from './record.js';
+import { columnsOf } from '../../model/entry.js';
+import { RecordType, type WalAppendRecord, type WalRecord } from './record.js';
 import { readUvarint, uvarintSize, writeUvarint } from './varint.js';
 import { arbRecord } from './test-util.js';
 
@@ -83,4 +84,34 @@ test('the table CRC-32 matches the native one', () => {
     assert.equal(crc32Table(b.subarray(len >> 1), crc32Table(b.subarray(0, len >> 1))), crc32(b));
   }
   assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+});
+
+test('columns records decode to the entries they hold, line by line (type 2) or with the lines in one range (type 3)', () => {
+  fc.assert(fc.property(arbRecord(), fc.boolean(), (r, withLines) => {
+    if (r.type !== 'entries') return;
+    const cols = columnsOf(r.entries);
+    const lines = withLines ? { buf: cols.buf, start: 0, end: cols.buf.length } : undefined;
+    const rec: WalAppendRecord = { type: 'columns', tenant: r.tenant, streamId: r.streamId, entries: cols, lines };
+    assert.equal(recordTypeByte(rec), withLines ? RecordType.entryColumns : RecordType.entries);
+    const size = payloadSize(rec);
+    const buf = Buffer.alloc(size + 3);
+    assert.equal(writePayload(buf, 3, rec), 3 + size);
+    const back = decodePayload(recordTypeByte(rec), buf, 3, 3 + size);
+    assert.deepEqual(back, { ...r, entries: r.entries.map((e) => ({ ...e, ts: BigInt.asIntN(64, e.ts) })) });
+  }), { numRuns: 300 });
+});
+
+test('an entry-columns record whose lines range does not match its entries is refused', () => {
+  const cols = columnsOf([{ ts: 1n, line: Buffer.from('abc'), metadata: EMPTY_LABELS }]);
+  assert.throws(() => payloadSize({ type: 'columns', tenant: 't', streamId: 1, entries: cols, lines: { buf: cols.buf, start: 0, end: 2 } }));
+});
+
+test('malformed entry-columns payloads throw', () => {
+  const cols = columnsOf([{ ts: 1n, line: Buffer.from('abc'), metadata: [{ name: 'k', value: 'v' }] }, { ts: 2n, line: Buffer.from('de'), metadata: EMPTY_LABELS }]);
+  const rec: WalAppendRecord = { type: 'columns', tenant: 't', streamId: 1, entries: cols, lines: { buf: cols.buf, start: 0, end: cols.buf.length } };
+  const buf = Buffer.alloc(payloadSize(rec));
+  writePayload(buf, 0, rec);
+  for (let cut = 1; cut < buf.length; cut++) {
+    assert.throws(() => decodePayload(RecordType.entryColumns, buf, 0, buf.length - cut), `cut ${cut}`);
+  }
 });

@@ -1,8 +1,8 @@
-import { copyBytes, halvesOf, HI, LO, type Entry, type EntryColumns } from '../../model/entry.js';
+import { copyBytes, HI, LO, tsHalves, type Entry, type EntryColumns } from '../../model/entry.js';
 import { EMPTY_LABELS, type Label, type Labels } from '../../model/labels.js';
-import { WalRecordError } from './errors.js';
+import { WalError, WalRecordError } from './errors.js';
 import { MAX_RECORD_BYTES } from './format.js';
-import { RecordType, type WalAppendRecord, type WalRecord } from './record.js';
+import { RecordType, type LinesRange, type WalAppendRecord, type WalRecord } from './record.js';
 import { readUvarint, uvarintSize, writeUvarint, type Cursor } from './varint.js';
 
 /**
@@ -20,7 +20,7 @@ function strSize(s: string): number {
 
 function labelsSize(labels: Labels): number {
   let n = uvarintSize(labels.length);
-  for (const l of labels) n += strSize(l.name) + strSize(l.value);
+  for (let i = 0; i < labels.length; i++) n += strSize(labels[i].name) + strSize(labels[i].value);
   return n;
 }
 
@@ -52,6 +52,80 @@ function columnsSize(c: EntryColumns): number {
   return n;
 }
 
+/**
+ * Entry-columns payload (type 3) after tenant and id: count, count × int64 LE timestamps,
+ * count × uvarint line lengths, metadata as runs of entries sharing one label set (uvarint run
+ * count, then per run uvarint length and labels), then the lines back to back.
+ */
+function entryColumnsSize(c: EntryColumns, lines: LinesRange): number {
+  const n = c.count;
+  let size = uvarintSize(n) + 8 * n;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const len = c.lineEnd[i] - c.lineStart[i];
+    size += len < 0x80 ? 1 : uvarintSize(len);
+    total += len;
+  }
+  if (total !== lines.end - lines.start) throw new WalError('wal_internal', 'lines range does not match the entries');
+  const md = c.metadata;
+  let runs = 0;
+  let prev: Labels | null = null;
+  for (let i = 0; i < n; i++) {
+    const m = md === null ? EMPTY_LABELS : md[i];
+    if (i === 0 || m !== prev) {
+      runs++;
+      size += uvarintSize(runLength(md, i, n)) + labelsSize(m);
+      prev = m;
+    }
+  }
+  return size + uvarintSize(runs) + total;
+}
+
+/** Entries from i on sharing md[i] (the same array). */
+function runLength(md: readonly Labels[] | null, i: number, n: number): number {
+  if (md === null) return n - i;
+  const m = md[i];
+  let j = i + 1;
+  while (j < n && md[j] === m) j++;
+  return j - i;
+}
+
+function writeEntryColumns(buf: Buffer, off: number, c: EntryColumns, lines: LinesRange): number {
+  const n = c.count;
+  off = writeUvarint(buf, off, n);
+  const v = tsHalves(c);
+  for (let i = 0; i < n; i++) {
+    const l = v[2 * i + LO];
+    const h = v[2 * i + HI];
+    buf[off] = l;
+    buf[off + 1] = l >>> 8;
+    buf[off + 2] = l >>> 16;
+    buf[off + 3] = l >>> 24;
+    buf[off + 4] = h;
+    buf[off + 5] = h >>> 8;
+    buf[off + 6] = h >>> 16;
+    buf[off + 7] = h >>> 24;
+    off += 8;
+  }
+  for (let i = 0; i < n; i++) {
+    const len = c.lineEnd[i] - c.lineStart[i];
+    if (len < 0x80) buf[off++] = len;
+    else off = writeUvarint(buf, off, len);
+  }
+  const md = c.metadata;
+  let runs = 0;
+  for (let i = 0; i < n; i += runLength(md, i, n)) runs++;
+  off = writeUvarint(buf, off, runs);
+  for (let i = 0; i < n;) {
+    const k = runLength(md, i, n);
+    off = writeUvarint(buf, off, k);
+    off = writeLabels(buf, off, md === null ? EMPTY_LABELS : md[i]);
+    i += k;
+  }
+  if (lines.end > lines.start) copyBytes(buf, off, lines.buf, lines.start, lines.end);
+  return off + lines.end - lines.start;
+}
+
 /** Payload bytes of `r`; validates what the encoder cannot represent. */
 export function payloadSize(r: WalAppendRecord): number {
   checkStreamId(r.streamId);
@@ -59,7 +133,7 @@ export function payloadSize(r: WalAppendRecord): number {
   if (r.type === 'series') {
     n += labelsSize(r.labels);
   } else if (r.type === 'columns') {
-    n += columnsSize(r.entries);
+    n += r.lines === undefined ? columnsSize(r.entries) : entryColumnsSize(r.entries, r.lines);
   } else {
     n += uvarintSize(r.entries.length);
     for (const e of r.entries) {
@@ -72,7 +146,8 @@ export function payloadSize(r: WalAppendRecord): number {
 }
 
 export function recordTypeByte(r: WalAppendRecord): number {
-  return r.type === 'series' ? RecordType.series : RecordType.entries;
+  if (r.type === 'series') return RecordType.series;
+  return r.type === 'columns' && r.lines !== undefined ? RecordType.entryColumns : RecordType.entries;
 }
 
 function writeStr(buf: Buffer, off: number, s: string): number {
@@ -82,9 +157,9 @@ function writeStr(buf: Buffer, off: number, s: string): number {
 
 function writeLabels(buf: Buffer, off: number, labels: Labels): number {
   off = writeUvarint(buf, off, labels.length);
-  for (const l of labels) {
-    off = writeStr(buf, off, l.name);
-    off = writeStr(buf, off, l.value);
+  for (let i = 0; i < labels.length; i++) {
+    off = writeStr(buf, off, labels[i].name);
+    off = writeStr(buf, off, labels[i].value);
   }
   return off;
 }
@@ -94,7 +169,7 @@ function writeColumns(buf: Buffer, off: number, c: EntryColumns): number {
   const n = c.count;
   off = writeUvarint(buf, off, n);
   if (n === 0) return off;
-  const v = halvesOf(c.ts);
+  const v = tsHalves(c);
   const ls = c.lineStart;
   const le = c.lineEnd;
   const src = c.buf;
@@ -145,7 +220,7 @@ export function writePayload(buf: Buffer, off: number, r: WalAppendRecord): numb
   off = writeStr(buf, off, r.tenant);
   off = writeUvarint(buf, off, r.streamId);
   if (r.type === 'series') return writeLabels(buf, off, r.labels);
-  if (r.type === 'columns') return writeColumns(buf, off, r.entries);
+  if (r.type === 'columns') return r.lines === undefined ? writeColumns(buf, off, r.entries) : writeEntryColumns(buf, off, r.entries, r.lines);
   off = writeUvarint(buf, off, r.entries.length);
   for (const e of r.entries) {
     off = buf.writeBigInt64LE(e.ts, off);
@@ -179,6 +254,46 @@ function readLabels(buf: Buffer, cur: Cursor, end: number): Labels {
   return out;
 }
 
+/** An entry-columns payload (see writeEntryColumns) from cur.off: its entries. */
+function readEntryColumns(buf: Buffer, cur: Cursor, end: number): Entry[] {
+  const count = readUvarint(buf, cur, end);
+  if (count > (end - cur.off) / 9) throw new PayloadError('entry count past end of record');
+  const ts = new Array<bigint>(count);
+  for (let i = 0; i < count; i++) {
+    ts[i] = buf.readBigInt64LE(cur.off);
+    cur.off += 8;
+  }
+  const lens = new Array<number>(count);
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    lens[i] = readUvarint(buf, cur, end);
+    total += lens[i];
+  }
+  const runs = readUvarint(buf, cur, end);
+  if (runs > end - cur.off) throw new PayloadError('metadata run count past end of record');
+  const md = new Array<Labels>(count);
+  let filled = 0;
+  for (let r = 0; r < runs; r++) {
+    const k = readUvarint(buf, cur, end);
+    const labels = readLabels(buf, cur, end);
+    if (k > count - filled) throw new PayloadError('metadata runs longer than the entries');
+    md.fill(labels, filled, filled + k);
+    filled += k;
+  }
+  if (filled !== count) throw new PayloadError('metadata runs shorter than the entries');
+  if (total !== end - cur.off) throw new PayloadError('lines do not fill the record');
+  // One copy for all lines: the read buffer is reused.
+  const lines = Buffer.from(buf.subarray(cur.off, end));
+  cur.off = end;
+  const out = new Array<Entry>(count);
+  let off = 0;
+  for (let i = 0; i < count; i++) {
+    out[i] = { ts: ts[i], line: lines.subarray(off, off + lens[i]), metadata: md[i] };
+    off += lens[i];
+  }
+  return out;
+}
+
 /**
  * Decodes buf[start, end). Lines are copied out: the read buffer is reused and a line
  * must not pin it in memory. Throws PayloadError (or VarintError) on malformed bytes.
@@ -205,6 +320,8 @@ export function decodePayload(type: number, buf: Buffer, start: number, end: num
       entries[i] = { ts, line, metadata: readLabels(buf, cur, end) };
     }
     rec = { type: 'entries', tenant, streamId, entries };
+  } else if (type === RecordType.entryColumns) {
+    rec = { type: 'entries', tenant, streamId, entries: readEntryColumns(buf, cur, end) };
   } else {
     throw new PayloadError(`unknown record type ${type}`);
   }

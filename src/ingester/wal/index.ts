@@ -1,5 +1,5 @@
 export { Wal } from './wal.js';
-export type { WalRecord, WalAppendRecord, SeriesRecord, EntriesRecord, ColumnsRecord } from './record.js';
+export type { WalRecord, WalAppendRecord, SeriesRecord, EntriesRecord, ColumnsRecord, LinesRange } from './record.js';
 export type { WalOptions } from './options.js';
 export { walOptionsFromConfig, DEFAULT_SEGMENT_SIZE, DEFAULT_FSYNC_INTERVAL_MS } from './options.js';
 export type { WalMetrics } from './metrics.js';

@@ -23,14 +23,24 @@ export interface EntriesRecord {
 export type WalRecord = SeriesRecord | EntriesRecord;
 
 /**
- * Entries of one stream given as columns: written exactly as an EntriesRecord (replay returns
- * it as one), without an object per entry on the way in. Only for appends and checkpoints.
+ * Entries of one stream given as columns, without an object per entry on the way in; replay
+ * returns it as an EntriesRecord. Only for appends and checkpoints. With `lines` (the entries'
+ * lines back to back in one buffer range) it is written as an entry-columns record (type 3),
+ * the lines copied at once; without, as an entries record (type 2), line by line.
  */
 export interface ColumnsRecord {
   readonly type: 'columns';
   readonly tenant: string;
   readonly streamId: number;
   readonly entries: EntryColumns;
+  readonly lines?: LinesRange;
+}
+
+/** buf[start, end): lines back to back, their lengths those of the entries in order. */
+export interface LinesRange {
+  readonly buf: Uint8Array;
+  readonly start: number;
+  readonly end: number;
 }
 
 /** What append() and checkpoints take. */
@@ -40,4 +50,5 @@ export type WalAppendRecord = WalRecord | ColumnsRecord;
 export const RecordType = {
   series: 1,
   entries: 2,
+  entryColumns: 3,
 } as const;

@@ -38,13 +38,14 @@ export interface ReplayOptions {
 }
 
 /**
- * Replays the latest complete checkpoint N, then segments >= N in order.
+ * Replays the latest complete checkpoint N, then segments >= N in order. When `onRecord`
+ * returns a promise, reading waits for it (e.g. while memory is flushed).
  * A bad frame in the last segment is a torn write: the segment is truncated there so the
  * next open starts from a clean end. A bad frame anywhere else is damage: it is reported,
  * the rest of that file is skipped and replay goes on with the next file, because the later
  * segments hold acknowledged data that is still good.
  */
-export async function replayWal(dir: string, onRecord: (r: WalRecord) => void, options: ReplayOptions = {}): Promise<ReplayStats> {
+export async function replayWal(dir: string, onRecord: (r: WalRecord) => unknown, options: ReplayOptions = {}): Promise<ReplayStats> {
   const logger = options.logger ?? NOOP_LOGGER;
   const t0 = performance.now();
   const listing = await listDir(dir);
@@ -52,11 +53,11 @@ export async function replayWal(dir: string, onRecord: (r: WalRecord) => void, o
   const stats: ReplayStats = {
     checkpoint: cp, checkpointRecords: 0, segments: 0, records: 0, bytes: 0, maxStreamId: -1, corruptions: [], durationMs: 0,
   };
-  const deliver = (r: WalRecord, start: number, end: number): void => {
+  const deliver = (r: WalRecord, start: number, end: number): unknown => {
     if (r.streamId > stats.maxStreamId) stats.maxStreamId = r.streamId;
     stats.records++;
     stats.bytes += end - start;
-    onRecord(r);
+    return onRecord(r);
   };
   const report = (c: WalCorruption): void => {
     stats.corruptions.push(c);

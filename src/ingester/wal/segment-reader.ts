@@ -18,8 +18,8 @@ export interface ScanResult {
   corruption: { offset: number; reason: CorruptionReason; detail: string } | null;
 }
 
-/** Called per good record with its frame's [start, end) in the file. */
-export type OnScannedRecord = (r: WalRecord, start: number, end: number) => void;
+/** Called per good record with its frame's [start, end) in the file; a returned promise is awaited before reading on. */
+export type OnScannedRecord = (r: WalRecord, start: number, end: number) => unknown;
 
 const READ_CHUNK = 4 << 20;
 
@@ -99,7 +99,7 @@ export async function scanFile(path: string, kind: FileKind, onRecord: OnScanned
       if (frame.length < FRAME_HEADER_SIZE + len) return bad('short_frame', 'file shrank while reading');
       if (crc32(frame.subarray(8)) !== crc) return bad('bad_crc', `length ${len}`);
       const type = frame[8];
-      if (type !== RecordType.series && type !== RecordType.entries) {
+      if (type !== RecordType.series && type !== RecordType.entries && type !== RecordType.entryColumns) {
         throw new WalFormatError(path, pos, `unknown record type ${type} (written by a newer version?)`);
       }
       let rec: WalRecord;
@@ -108,7 +108,8 @@ export async function scanFile(path: string, kind: FileKind, onRecord: OnScanned
       } catch (err) {
         return bad('bad_payload', err instanceof Error ? err.message : String(err));
       }
-      onRecord(rec, pos, end);
+      const wait = onRecord(rec, pos, end);
+      if (wait instanceof Promise) await wait;
       result.records++;
       pos = end;
       result.validEnd = pos;

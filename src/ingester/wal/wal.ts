@@ -102,7 +102,7 @@ export class Wal {
   }
 
   /** See replayWal: checkpoint, then the segments after it; truncates a torn tail. */
-  static replay(dir: string, onRecord: (r: WalRecord) => void, options?: ReplayOptions): Promise<ReplayStats> {
+  static replay(dir: string, onRecord: (r: WalRecord) => unknown, options?: ReplayOptions): Promise<ReplayStats> {
     return replayWal(dir, onRecord, options);
   }
 

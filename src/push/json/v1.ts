@@ -6,7 +6,8 @@
  * jsonparser. Lines are ranges of the body; a line with escapes is unescaped in place.
  */
 import { labelsToString, sortLabels, type Label } from '../../model/labels.js';
-import { ColumnBuilder } from '../columns.js';
+import { TwoGenerationCache } from '../../distributor/validation/label-cache.js';
+import { ColumnBuilder, packLines } from '../columns.js';
 import type { PushEntries, PushRequest, PushStream } from '../types.js';
 import { Iterator, JsonIterError } from './iterator.js';
 import {
@@ -56,6 +57,8 @@ export function decodeJsonV1(body: Buffer): PushRequest {
     it.fail(PREFIX);
   }
   applyFixups(body, fixups);
+  // Decoded: the body's other bytes are not needed any more.
+  for (const s of streams) packLines(s.entries);
   return { streams };
 }
 
@@ -154,7 +157,7 @@ export function decodeStream(
     if (key.length !== 6) return undefined;
     const k = key.toString('latin1');
     if (k === 'stream') {
-      const res = decodeLabelSet(b, v);
+      const res = cachedLabelSet(b, v);
       if (typeof res === 'string') return res;
       labels = res.text;
     } else if (k === 'values') {
@@ -175,6 +178,26 @@ export function decodeStream(
   }
   if (memo === undefined) applyFixups(b, fixups.splice(firstFixup));
   return { labels, entries };
+}
+
+/**
+ * Label texts by the raw bytes of the stream object: clients send the same object with every
+ * push, and the text is a pure function of those bytes. Bounded like the label parser's cache.
+ */
+const labelSetCache = new TwoGenerationCache<{ text: string }>(4096);
+const MAX_CACHED_LABEL_SET = 1024;
+
+/** decodeLabelSet, cached; errors are not. */
+function cachedLabelSet(b: Buffer, v: Value): { text: string } | string {
+  const cacheable = v.end - v.start <= MAX_CACHED_LABEL_SET;
+  const raw = cacheable ? b.toString('latin1', v.start, v.end) : '';
+  if (cacheable) {
+    const hit = labelSetCache.get(raw);
+    if (hit !== undefined) return hit;
+  }
+  const res = decodeLabelSet(b, v);
+  if (cacheable && typeof res !== 'string') labelSetCache.set(raw, res);
+  return res;
 }
 
 /**
