@@ -52,69 +52,15 @@ function regexLiterals(n: Node): string[] {
 }
 
 /**
- * How one literal is searched: Buffer.indexOf (about 2.7 GB/s on log lines), or memchr on its
- * rarest byte and a check around each hit (15 GB/s when that byte is rare, as in "needle-xyz").
- */
-class LiteralSearch {
-  /** Position of the anchor byte in the literal; -1: plain indexOf. */
-  private anchorAt = -1;
-  private anchor = 0;
-  private tuned = false;
-
-  constructor(readonly lit: Buffer) {}
-
-  /** Picks the strategy from the byte frequencies of a sample of lines. */
-  tune(sample: Buffer, from: number, to: number): void {
-    this.tuned = true;
-    const lit = this.lit;
-    if (lit.length < 2 || to - from < 4096) return;
-    const counts = new Uint32Array(256);
-    let n = 0;
-    for (let i = from; i < to; i += 7, n++) counts[sample[i]]++;
-    let best = 0;
-    for (let j = 1; j < lit.length; j++) if (counts[lit[j]] < counts[lit[best]]) best = j;
-    // memchr plus a check per hit beats indexOf while the byte is rarer than about 1 in 200.
-    if (counts[lit[best]] / n < 0.005) {
-      this.anchorAt = best;
-      this.anchor = lit[best];
-    }
-  }
-
-  get isTuned(): boolean {
-    return this.tuned;
-  }
-
-  /** First occurrence at or after `from`, or -1. */
-  next(buf: Buffer, from: number): number {
-    if (this.anchorAt < 0) return buf.indexOf(this.lit, from);
-    const lit = this.lit;
-    const len = lit.length;
-    const off = this.anchorAt;
-    let p = buf.indexOf(this.anchor, from + off);
-    while (p !== -1) {
-      const s = p - off;
-      if (s + len > buf.length) return -1;
-      let j = 0;
-      while (j < len && buf[s + j] === lit[j]) j++;
-      if (j === len) return s;
-      p = buf.indexOf(this.anchor, p + 1);
-    }
-    return -1;
-  }
-}
-
-/**
  * Finds the entries of a batch whose line contains one of the required literals; with several,
  * it scans for the one that has matched the fewest lines so far (the others are left to the
  * pipeline). Keeps its statistics across batches.
  */
 export class LiteralScan {
-  private readonly searches: LiteralSearch[];
   private readonly hits: number[];
   private readonly scanned: number[];
 
-  constructor(literals: readonly Buffer[]) {
-    this.searches = literals.map((l) => new LiteralSearch(l));
+  constructor(private readonly literals: readonly Buffer[]) {
     this.hits = literals.map(() => 0);
     this.scanned = literals.map(() => 0);
   }
@@ -122,15 +68,14 @@ export class LiteralScan {
   /** Writes the candidate entry indices, ascending, into `out` (length >= b.count); returns how many. */
   candidates(b: EntryBatch, out: Uint32Array): number {
     const k = this.pick();
-    const search = this.searches[k];
+    const lit = this.literals[k];
     const ls = b.lineStart;
     const lines = b.lines;
     const end = ls[b.count];
-    if (!search.isTuned) search.tune(lines, ls[0], end);
-    const len = search.lit.length;
+    const len = lit.length;
     let n = 0;
     let i = 0;
-    let p = search.next(lines, ls[0]);
+    let p = lines.indexOf(lit, ls[0]);
     while (p !== -1 && p + len <= end) {
       // The entry holding p: ls[i] <= p < ls[i+1].
       if (ls[i + 1] <= p) {
@@ -147,10 +92,10 @@ export class LiteralScan {
         out[n++] = i;
         if (i + 1 >= b.count) break;
         i++;
-        p = search.next(lines, ls[i]);
+        p = lines.indexOf(lit, ls[i]);
       } else {
-        // The occurrence runs into the next line: look again from the next byte.
-        p = search.next(lines, p + 1);
+        // The occurrence runs into the next line: look again inside that one.
+        p = lines.indexOf(lit, p + 1);
       }
     }
     this.hits[k] += n;
@@ -160,10 +105,10 @@ export class LiteralScan {
 
   /** The literal with the lowest hit rate so far; each one is tried once first. */
   private pick(): number {
-    if (this.searches.length === 1) return 0;
+    if (this.literals.length === 1) return 0;
     let best = 0;
     let bestRate = Infinity;
-    for (let k = 0; k < this.searches.length; k++) {
+    for (let k = 0; k < this.literals.length; k++) {
       const rate = this.scanned[k] === 0 ? -1 : this.hits[k] / this.scanned[k];
       if (rate < bestRate) {
         best = k;

@@ -52,7 +52,5 @@ export function memHandle(chunk: MemChunk): ChunkHandle {
     maxTs: chunk.maxTs,
     batches: (from, through) => Promise.resolve(chunk.batches(from, through)),
     open: (): Promise<ChunkBlocks> => Promise.resolve({ segments: memSegments(chunk) }),
-    // Taken with minTs and maxTs: appends after this moment are not part of the read.
-    counts: { entries: chunk.entryCount, lineBytes: chunk.rawBytes },
   };
 }

@@ -1,19 +1,16 @@
-import type { LogPipeline, StreamPipeline } from '../logql/log/types.js';
-import { exprToString, type LogSelector } from '../logql/syntax/index.js';
-import { labelsToString, type Labels } from '../model/labels.js';
+import type { LogPipeline, PipelineOutput, StreamPipeline } from '../logql/log/types.js';
+import type { LogSelector } from '../logql/syntax/index.js';
+import { EMPTY_LABELS, labelsToString, type Labels } from '../model/labels.js';
 import type { Nanos } from '../model/time.js';
 import { ClientClosedError } from '../util/errors.js';
 import { Heap } from '../util/heap.js';
 import { LiteralScan, requiredLiterals } from './line-prefilter.js';
 import { LogCursor, type QueryEntry } from './log-cursor.js';
-import { LogKeeper, SegmentScanner } from './log-scan.js';
 import type { Direction } from './params.js';
-import type { ReadPool } from './read-pool.js';
-import { addStats, taskSource, type LogsResult, type LogsTask } from './read-tasks.js';
 import { RelTime } from './rel-time.js';
 import { SeriesCursor } from './series-cursor.js';
-import { chunkGroups, newReadStats, orderedJobs, Pacer, type ChunkGroup, type ReadStats } from './series-plan.js';
-import type { Segment, SeriesSource } from './sources.js';
+import { chunkGroups, countRead, newReadStats, Pacer, type ChunkGroup, type ReadStats } from './series-plan.js';
+import type { SeriesSource } from './sources.js';
 
 export interface LogStream {
   readonly labels: Labels;
@@ -40,13 +37,8 @@ export interface SelectLogsRequest {
   /** Group results by stream labels only (categorize-labels) instead of by all result labels. */
   readonly categorize: boolean;
   readonly signal?: AbortSignal;
-  /**
-   * The query's selector, when known: its line filters let the reader skip lines without running
-   * the pipeline, and read workers compile it themselves (`pipeline` must then be its compiled form).
-   */
+  /** The query's selector, when known: its line filters let the reader skip lines without running the pipeline. */
   readonly selector?: LogSelector;
-  /** Worker threads for stored chunks (with `selector`). */
-  readonly readPool?: ReadPool;
 }
 
 /**
@@ -57,6 +49,17 @@ export async function selectLogs(req: SelectLogsRequest): Promise<SelectLogsResu
   const interval = req.intervalNs ?? 0n;
   if (interval > 0n || !RelTime.fits(req.start, req.end)) return mergeLogs(req);
   return topLogs(req);
+}
+
+/** One kept entry: its place in the result order and what the result shows. */
+interface Kept {
+  /** Time relative to the query start (exact: see RelTime). */
+  readonly rel: number;
+  /** Rank of the stream's label string among the query's streams. */
+  readonly rank: number;
+  /** Position within its segment, ascending in time: orders entries of one stream with equal times. */
+  readonly pos: number;
+  readonly entry: QueryEntry;
 }
 
 /** Processing order of chunk groups: the ones that may hold the best entries first. */
@@ -71,69 +74,108 @@ interface Planned {
 /** How many chunk groups are fetched ahead of the one being read: overlaps object reads with decoding. */
 const PREFETCH = 4;
 
-type Job = { local: readonly Segment[] } | { remote: LogsResult } | null;
-
 /**
  * Streams are read a chunk group at a time, best groups first, keeping the best `limit` entries
  * seen; once that many are kept, groups, segments and entries that cannot beat the worst kept
- * entry are skipped. Stored chunks go to read workers when there are some. Memory: the kept
- * entries plus a few chunks.
+ * entry are skipped. Memory: the kept entries plus a few chunks.
  */
 async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
   const stats = newReadStats();
   const forward = req.direction === 'forward';
+  const time = new RelTime(req.start);
   const pacer = new Pacer(req.signal);
-  const keeper = new LogKeeper(forward, req.limit);
-  const literals = req.selector !== undefined ? requiredLiterals(req.selector.pipeline) : [];
-  const scanner = new SegmentScanner(req.start, req.end, keeper, literals.length > 0 ? new LiteralScan(literals) : undefined);
-  const pool = req.selector !== undefined ? req.readPool : undefined;
-  const query = pool !== undefined && req.selector !== undefined ? exprToString(req.selector) : '';
+  // "a comes out before b" in the result order.
+  const better = (a: Kept, b: Kept): boolean => {
+    if (a.rel !== b.rel) return forward ? a.rel < b.rel : a.rel > b.rel;
+    if (a.rank !== b.rank) return a.rank < b.rank;
+    return forward ? a.pos < b.pos : a.pos > b.pos;
+  };
+  const kept = new Heap<Kept>((a, b) => better(b, a));
+  const limit = req.limit;
+  /** Whether something at relative time r can still make it into the result. */
+  const mayEnter = (r: number): boolean => {
+    if (kept.size < limit) return true;
+    const worst = kept.peek()!.rel;
+    return forward ? r <= worst : r >= worst;
+  };
 
   const byKey = [...req.series].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const planned: Planned[] = [];
+  const spanEnd = req.end - 1n;
   byKey.forEach((src, rank) => {
-    for (const group of chunkGroups(src, req.start, req.end)) planned.push({ group, rank, src, bound: scanner.bound(group.minTs, group.maxTs) });
+    for (const group of chunkGroups(src, req.start, req.end)) {
+      const edge = forward ? (group.minTs > req.start ? group.minTs : req.start) : (group.maxTs < spanEnd ? group.maxTs : spanEnd);
+      planned.push({ group, rank, src, bound: time.rel(edge) });
+    }
   });
   planned.sort((a, b) => (a.bound !== b.bound ? (forward ? a.bound - b.bound : b.bound - a.bound) : a.rank - b.rank));
 
+  const literals = req.selector !== undefined ? requiredLiterals(req.selector.pipeline) : [];
+  const scan = literals.length > 0 ? new LiteralScan(literals) : undefined;
   const pipelines = new Map<number, StreamPipeline>();
-  await orderedJobs<Job>(planned.length, pool !== undefined ? pool.capacity : PREFETCH, (g) => {
+  const out: PipelineOutput = { line: Buffer.alloc(0), labels: { all: EMPTY_LABELS, key: '{}', stream: EMPTY_LABELS, structuredMetadata: EMPTY_LABELS, parsed: EMPTY_LABELS } };
+  let candidates = new Uint32Array(0);
+
+  for (let g = 0; g < planned.length; g++) {
     const p = planned[g];
-    // Later groups are no better: once this one cannot enter, none can.
-    if (!keeper.mayEnter(p.bound)) return undefined;
-    if (pool === undefined) return p.group.segments(req.start, req.end, stats).then((local): Job => ({ local }));
-    return taskSource(p.group, req.start, req.end, stats).then((t): Promise<Job> | Job => {
-      if ('local' in t) return { local: t.local.segments };
-      if (!keeper.mayEnter(p.bound)) return null;
-      const task: LogsTask = { kind: 'logs', query, labels: p.src.labels, chunk: t.source, start: req.start, end: req.end, forward, limit: req.limit, floor: keeper.worst };
-      return pool.run(task, t.transfer).then((r) => {
-        if (r.kind !== 'logs') throw new Error('read worker answered a logs task with ' + r.kind);
-        return { remote: r };
-      });
-    });
-  }, async (g, job) => {
-    if (job === null) return;
-    const p = planned[g];
+    if (!mayEnter(p.bound)) break;
+    for (let j = g + 1; j < Math.min(planned.length, g + 1 + PREFETCH); j++) planned[j].group.prefetch();
     await pacer.tick();
-    if ('remote' in job) {
-      addStats(stats, job.remote.stats);
-      for (const e of job.remote.entries) {
-        const line = Buffer.from(e.line.buffer, e.line.byteOffset, e.line.byteLength);
-        keeper.offerOwned({ rel: e.rel, rank: p.rank, pos: e.pos, entry: { ts: e.ts, line, labels: e.labels } });
-      }
-      return;
-    }
+    const segments = await p.group.segments(req.start, req.end, stats);
     let pipeline = pipelines.get(p.rank);
     if (pipeline === undefined) pipelines.set(p.rank, (pipeline = req.pipeline.forStream(p.src.labels)));
-    const segs = job.local;
-    for (let s = 0; s < segs.length; s++) {
+    for (let s = 0; s < segments.length; s++) {
+      const seg = segments[forward ? s : segments.length - 1 - s];
+      if (seg.maxTs < req.start || seg.minTs >= req.end) continue;
+      if (!mayEnter(time.rel(forward ? (seg.minTs > req.start ? seg.minTs : req.start) : (seg.maxTs < spanEnd ? seg.maxTs : spanEnd)))) break;
       if (s > 0) await pacer.tick();
-      if (!scanner.scanSegment(segs[forward ? s : segs.length - 1 - s], pipeline, p.rank, stats)) break;
+      const batches = seg.read(req.start, req.end, false);
+      countRead(stats, batches);
+      let pos = 0;
+      const firstPos: number[] = [];
+      for (const b of batches) {
+        firstPos.push(pos);
+        pos += b.count;
+      }
+      let stop = false;
+      for (let k = 0; k < batches.length && !stop; k++) {
+        const bi = forward ? k : batches.length - 1 - k;
+        const b = batches[bi];
+        let n = b.count;
+        let idx: Uint32Array | undefined;
+        if (scan !== undefined) {
+          if (candidates.length < b.count) candidates = new Uint32Array(Math.max(b.count, 2 * candidates.length));
+          n = scan.candidates(b, candidates);
+          idx = candidates;
+        }
+        const halves = time.view(b);
+        for (let c = 0; c < n; c++) {
+          const i = idx === undefined ? (forward ? c : n - 1 - c) : idx[forward ? c : n - 1 - c];
+          const rel = time.relAt(halves, i);
+          if (!mayEnter(rel)) {
+            stop = true;
+            break;
+          }
+          const line = b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]);
+          const ts = b.ts[i];
+          if (!pipeline.process(ts, line, b.metadata === null ? EMPTY_LABELS : b.metadata[i], out)) continue;
+          const cand: Kept = { rel, rank: p.rank, pos: firstPos[bi] + i, entry: { ts, line: out.line, labels: out.labels } };
+          if (kept.size < limit) kept.push(keep(cand));
+          else if (better(cand, kept.peek()!)) kept.replaceTop(keep(cand));
+        }
+      }
     }
-  });
+  }
 
-  const entries = keeper.drain();
+  const entries: Kept[] = [];
+  while (kept.size > 0) entries.push(kept.pop()!);
+  entries.reverse();
   return { streams: group(entries.map((e) => e.entry), req.categorize), stats, entriesReturned: entries.length };
+}
+
+/** A kept entry owns its line: the batch it came from may be a reused buffer. */
+function keep(k: Kept): Kept {
+  return { ...k, entry: { ts: k.entry.ts, line: Buffer.from(k.entry.line), labels: k.entry.labels } };
 }
 
 /** Result streams: entries grouped by result labels (stream labels when categorized), sorted by label string. */
@@ -152,7 +194,7 @@ function group(entries: readonly QueryEntry[], categorize: boolean): LogStream[]
  * The k-way merge over per-stream cursors, for `interval` (whose skipping depends on every entry
  * before) and ranges too long for relative times; stops as soon as the limit is reached.
  */
-export async function mergeLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
+async function mergeLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
   const stats = newReadStats();
   const forward = req.direction === 'forward';
   const heap = new Heap<LogCursor>((a, b) => {

@@ -13,25 +13,12 @@ export interface ChunkHandle {
    * or read them one at a time. Handles without it are read whole through batches().
    */
   open?(): Promise<ChunkBlocks>;
-  /** Entries and the sum of their line lengths, when known without reading (index, chunk header). */
-  readonly counts?: { readonly entries: number; readonly lineBytes: number };
-  /** Where a read worker can fetch the serialized chunk itself, when it is a file. */
-  readonly location?: ChunkLocation;
-}
-
-/** A chunk object in a filesystem object store: the store's root directory and the object key. */
-export interface ChunkLocation {
-  readonly root: string;
-  readonly key: string;
 }
 
 /** A chunk's entries as time-disjoint segments (one block, or blocks that overlap), ascending. */
 export interface ChunkBlocks {
   readonly segments: readonly Segment[];
-  /**
-   * The serialized chunk, when it has one: what a worker thread can read on its own. It may be
-   * moved to a worker: `segments` must not be read afterwards.
-   */
+  /** The serialized chunk, when it has one: what a worker thread can read on its own. */
   readonly serialized?: Buffer;
 }
 

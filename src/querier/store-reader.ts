@@ -4,38 +4,22 @@ import type { ChunkRef, IndexStore } from '../index/index.js';
 import { labelsToString } from '../model/labels.js';
 import type { LabelMatcher } from '../model/matcher.js';
 import type { Nanos } from '../model/time.js';
-import { FilesystemObjectStore, type ObjectStore } from '../storage/index.js';
+import type { ObjectStore } from '../storage/index.js';
 import { BlockScratch } from './block-decoder.js';
 import type { StoreSeriesReader } from './querier.js';
-import type { ChunkBlocks, ChunkHandle, ChunkLocation, Segment, SeriesSource } from './sources.js';
-
-/** A fetched chunk object; verified and parsed on first use (a read worker may do that instead). */
-class FetchedChunk {
-  private decoded: StoredChunk | undefined;
-
-  constructor(readonly key: string, readonly bytes: Buffer) {}
-
-  get chunk(): StoredChunk {
-    if (this.decoded === undefined) {
-      this.decoded = decodeChunk(this.bytes);
-      // Cached once read here: a chunk handed to a worker leaves this thread.
-      cache.set(this.key, this);
-    }
-    return this.decoded;
-  }
-}
+import type { ChunkBlocks, ChunkHandle, Segment, SeriesSource } from './sources.js';
 
 /**
  * Recently read chunk objects, bounded in bytes: repeated and overlapping queries (dashboards,
- * several range aggregations over one selector) skip the read.
+ * several range aggregations over one selector) skip the read. Values are the verified chunks.
  */
 class ChunkCache {
-  private readonly entries = new Map<string, FetchedChunk>();
+  private readonly entries = new Map<string, { chunk: StoredChunk; bytes: Buffer }>();
   private size = 0;
 
   constructor(private readonly maxBytes: number) {}
 
-  get(key: string): FetchedChunk | undefined {
+  get(key: string): { chunk: StoredChunk; bytes: Buffer } | undefined {
     const e = this.entries.get(key);
     if (e === undefined) return undefined;
     // Re-insert: Map order is the LRU order.
@@ -44,10 +28,10 @@ class ChunkCache {
     return e;
   }
 
-  set(key: string, c: FetchedChunk): void {
-    if (c.bytes.length > this.maxBytes / 4 || this.entries.has(key)) return;
-    this.entries.set(key, c);
-    this.size += c.bytes.length;
+  set(key: string, chunk: StoredChunk, bytes: Buffer): void {
+    if (bytes.length > this.maxBytes / 4 || this.entries.has(key)) return;
+    this.entries.set(key, { chunk, bytes });
+    this.size += bytes.length;
     for (const [k, v] of this.entries) {
       if (this.size <= this.maxBytes) break;
       this.entries.delete(k);
@@ -59,18 +43,21 @@ class ChunkCache {
 const CHUNK_CACHE_BYTES = 32 << 20;
 const cache = new ChunkCache(CHUNK_CACHE_BYTES);
 
-/** Reads (or takes from the cache) a chunk object. */
-async function fetchChunk(objects: ObjectStore, key: string): Promise<FetchedChunk> {
+/** Reads (or takes from the cache) and verifies a chunk object. */
+async function fetchChunk(objects: ObjectStore, key: string): Promise<{ chunk: StoredChunk; bytes: Buffer }> {
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  return new FetchedChunk(key, await objects.get(key));
+  const bytes = await objects.get(key);
+  const chunk = decodeChunk(bytes);
+  cache.set(key, chunk, bytes);
+  return { chunk, bytes };
 }
 
 /**
  * A stored chunk's blocks grouped into segments: consecutive blocks that share a timestamp or
  * overlap are one segment (read merged), every other block is one on its own.
  */
-export function storedSegments(chunk: StoredChunk, bytes: Buffer, scratch: BlockScratch): Segment[] {
+function storedSegments(chunk: StoredChunk, bytes: Buffer, scratch: BlockScratch): Segment[] {
   const h = chunk.header;
   const metas = [...h.blocks].filter((m) => m.entries > 0).sort((a, b) => (a.minTs < b.minTs ? -1 : a.minTs > b.minTs ? 1 : 0));
   const out: Segment[] = [];
@@ -108,37 +95,20 @@ function singleBlockReader(encoding: StoredChunk['encoding'], bytes: Buffer, dat
 
 /** A stored chunk, fetched when first read; the handle itself keeps nothing once a read is done. */
 class StoredChunkHandle implements ChunkHandle {
-  readonly location: ChunkLocation | undefined;
-
-  constructor(private readonly ref: ChunkRef, private readonly objects: ObjectStore, private readonly scratch: BlockScratch) {
-    if (objects instanceof FilesystemObjectStore) this.location = { root: objects.root, key: ref.key };
-  }
+  constructor(private readonly ref: ChunkRef, private readonly objects: ObjectStore, private readonly scratch: BlockScratch) {}
 
   get minTs(): Nanos { return this.ref.from; }
   get maxTs(): Nanos { return this.ref.through; }
-  get counts(): { entries: number; lineBytes: number } { return { entries: this.ref.entries, lineBytes: this.ref.rawSize }; }
 
   async batches(from: Nanos, through: Nanos): Promise<Iterable<EntryBatch>> {
-    return (await fetchChunk(this.objects, this.ref.key)).chunk.batches(from, through);
+    const { chunk } = await fetchChunk(this.objects, this.ref.key);
+    return chunk.batches(from, through);
   }
 
   async open(): Promise<ChunkBlocks> {
-    const c = await fetchChunk(this.objects, this.ref.key);
-    const scratch = this.scratch;
-    let segments: Segment[] | undefined;
-    return {
-      get segments() {
-        segments ??= storedSegments(c.chunk, c.bytes, scratch);
-        return segments;
-      },
-      serialized: c.bytes,
-    };
+    const { chunk, bytes } = await fetchChunk(this.objects, this.ref.key);
+    return { segments: storedSegments(chunk, bytes, this.scratch), serialized: bytes };
   }
-}
-
-/** A handle on one stored chunk (what series() returns for each index entry). */
-export function storedChunkHandle(ref: ChunkRef, objects: ObjectStore, scratch = new BlockScratch()): ChunkHandle {
-  return new StoredChunkHandle(ref, objects, scratch);
 }
 
 /** Series and their chunks from the index and the object store. */

@@ -5,13 +5,8 @@
  * memory is series × steps, independent of the number of lines and of the range.
  */
 import { EMPTY_LABELS, type Label, type Labels } from '../../model/labels.js';
-import type { EntryBatch } from '../../chunk/index.js';
-import type { ReadPool } from '../../querier/read-pool.js';
-import { addStats, taskSource, type CountTask } from '../../querier/read-tasks.js';
-import { chunkGroups, countRead, orderedJobs, Pacer, type ChunkGroup, type ReadStats } from '../../querier/series-plan.js';
-import type { ChunkBlocks, Segment, SeriesSource } from '../../querier/sources.js';
-import type { SampleExtractor, StreamSampleExtractor } from '../log/types.js';
-import { exprToString } from '../syntax/index.js';
+import { chunkGroups, countRead, forEachGroup, Pacer, type ChunkGroup, type ReadStats } from '../../querier/series-plan.js';
+import type { SeriesSource } from '../../querier/sources.js';
 import type { Grouping, RangeAggregation } from '../syntax/ast.js';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, pipelineError } from './errors.js';
 import { BY_NOTHING, isSingleton } from './grouping.js';
@@ -33,226 +28,120 @@ interface Counted {
   readonly series: CountSeries[];
 }
 
-/** One series' counts as a read worker hands them back. */
-export interface CountedSeries {
-  readonly labels: Labels;
-  readonly key: string;
-  readonly lo: number;
-  readonly counts: Float64Array;
-  readonly bytes: Float64Array | null;
-}
-
-/**
- * Counts samples per series and window into difference arrays. Used on the main thread and in
- * read workers (which send their series back to be merged).
- */
-export class Counter {
-  readonly router: SeriesRouter<CountSeries>;
-  private readonly out = newSampleOutput();
-  /** No pipeline: a sample's labels depend only on the stream and the entry's structured metadata. */
-  private readonly bare: boolean;
-  /** `sum(...)` without a pipeline drops every label: whole stretches count from statistics. */
-  readonly fromStats: boolean;
-  private readonly reader: BatchReader;
-  private readonly harmless: HarmlessMetadata;
-  private readonly run = { kf: 0, kl: 0 };
-  private ext: StreamSampleExtractor;
-  private streamLabels: Labels | undefined;
-  private plain: CountSeries | null | undefined;
-
-  constructor(
-    readonly frame: RangeFrame, agg: RangeAggregation, grouping: Grouping | undefined, private readonly withBytes: boolean,
-    private readonly extractor: SampleExtractor,
-  ) {
-    this.router = new SeriesRouter<CountSeries>(grouping, (labels, key, failing) => ({ labels, key, failing, lo: 0, counts: null, bytes: null }));
-    this.bare = agg.range.selector.pipeline.length === 0 && agg.range.unwrap === undefined;
-    this.fromStats = this.bare && isSingleton(grouping);
-    this.reader = new BatchReader(frame, agg);
-    this.harmless = new HarmlessMetadata(grouping);
-    this.ext = extractor.forStream(EMPTY_LABELS);
-  }
-
-  /** Entries that follow belong to this stream. */
-  stream(labels: Labels): void {
-    if (labels === this.streamLabels) return;
-    if (this.streamLabels !== undefined) this.router.forgetStreams();
-    this.streamLabels = labels;
-    this.ext = this.extractor.forStream(labels);
-    this.plain = undefined;
-  }
-
-  /** Whether entries in [minTs, maxTs] can be counted from statistics: all in the range and in the same windows. */
-  inOneWindowSet(minTs: bigint, maxTs: bigint): boolean {
-    const f = this.frame;
-    if (!this.fromStats || minTs < f.from || maxTs >= f.through) return false;
-    const r0 = this.reader.relOf(minTs);
-    const r1 = this.reader.relOf(maxTs);
-    return firstStep(f, r0) === firstStep(f, r1) && lastStep(f, r0) === lastStep(f, r1);
-  }
-
-  /** Counts a stretch of entries from statistics if inOneWindowSet; false if it must be read. */
-  countStats(minTs: bigint, maxTs: bigint, entries: number, lineBytes: number, stats: ReadStats): boolean {
-    if (!this.inOneWindowSet(minTs, maxTs)) return false;
-    stats.decompressedLines += entries;
-    stats.decompressedBytes += lineBytes;
-    const r0 = this.reader.relOf(minTs);
-    const kf = firstStep(this.frame, r0);
-    const kl = lastStep(this.frame, r0);
-    if (kf > kl) return true;
-    const s = this.plainSeries(minTs, EMPTY_LINE);
-    if (s !== null) this.add(s, kf, kl, entries, lineBytes);
-    return true;
-  }
-
-  /** Counts one segment of the current stream. */
-  countSegment(seg: Segment, stats: ReadStats): void {
-    const frame = this.frame;
-    if (seg.maxTs < frame.from || seg.minTs >= frame.through) return;
-    if (seg.exact && this.countStats(seg.minTs, seg.maxTs, seg.entries, seg.lineBytes, stats)) return;
-    const batches = seg.read(frame.from, frame.through, false);
-    countRead(stats, batches);
-    for (const b of batches) if (b.count > 0) this.countBatch(b);
-  }
-
-  private countBatch(b: EntryBatch): void {
-    const frame = this.frame;
-    const rel = this.reader.fillRel(b);
-    const md = b.metadata;
-    const out = this.out;
-    if (this.bare) {
-      // Runs of entries whose metadata cannot change their series are counted together.
-      const run = this.run;
-      for (let i = 0; i < b.count;) {
-        let end = b.count;
-        if (md !== null) {
-          end = i;
-          while (end < b.count && this.harmless.test(md[end])) end++;
-          if (end === i) {
-            // This entry's metadata may decide its series: through the extractor.
-            const kf = firstStep(frame, rel[i]);
-            if (kf >= frame.count) break;
-            const kl = lastStep(frame, rel[i]);
-            if (kf <= kl && this.ext.process(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]), md[i], out)) {
-              this.add(this.router.route(out.labels), kf, kl, 1, out.value);
-            }
-            i++;
-            continue;
-          }
-        }
-        const j = windowRun(frame, rel, i, end, run);
-        if (j < 0) break;
-        if (run.kf <= run.kl) {
-          const s = this.plainSeries(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]));
-          if (s !== null) this.add(s, run.kf, run.kl, j - i, b.lineStart[j] - b.lineStart[i]);
-        }
-        i = j;
-      }
-      return;
-    }
-    const { idx, n } = this.reader.candidates(b);
-    for (let c = 0; c < n; c++) {
-      const i = idx === undefined ? c : idx[c];
-      const r = rel[i];
-      const kf = firstStep(frame, r);
-      if (kf >= frame.count) break;
-      const kl = lastStep(frame, r);
-      if (kf > kl) continue;
-      if (!this.ext.process(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]), md === null ? EMPTY_LABELS : md[i], out)) continue;
-      this.add(this.router.route(out.labels), kf, kl, 1, out.value);
-    }
-  }
-
-  /** The series of the stream's entries without metadata (bare pipelines). */
-  private plainSeries(ts: bigint, line: Buffer): CountSeries | null {
-    if (this.plain === undefined) this.plain = this.ext.process(ts, line, EMPTY_LABELS, this.out) ? this.router.route(this.out.labels) : null;
-    return this.plain;
-  }
-
-  private add(s: CountSeries, kf: number, kl: number, n: number, bytes: number): void {
-    ensureSpan(s, kf, kl + 1, this.frame.count, this.withBytes);
-    s.counts![kf - s.lo] += n;
-    s.counts![kl + 1 - s.lo] -= n;
-    if (this.withBytes) {
-      s.bytes![kf - s.lo] += bytes;
-      s.bytes![kl + 1 - s.lo] -= bytes;
-    }
-  }
-
-  /** The series counted so far, for a worker to send back. */
-  export(): CountedSeries[] {
-    const out: CountedSeries[] = [];
-    for (const s of this.router.all) if (s.counts !== null) out.push({ labels: s.labels, key: s.key, lo: s.lo, counts: s.counts, bytes: s.bytes });
-    return out;
-  }
-
-  /** Adds series a worker counted, in its order (which is the order they were first met). */
-  merge(series: readonly CountedSeries[]): void {
-    for (const w of series) {
-      // Grouping is idempotent: routing grouped labels again finds the same series.
-      const s = this.router.route({ all: w.labels, key: w.key, stream: w.labels, structuredMetadata: EMPTY_LABELS, parsed: EMPTY_LABELS });
-      const hi = w.lo + w.counts.length - 1;
-      ensureSpan(s, w.lo, Math.min(hi, this.frame.count), this.frame.count, this.withBytes);
-      for (let i = 0; i < w.counts.length && w.lo + i - s.lo < s.counts!.length; i++) {
-        s.counts![w.lo + i - s.lo] += w.counts[i];
-        if (w.bytes !== null) s.bytes![w.lo + i - s.lo] += w.bytes[i];
-      }
-    }
-    this.router.forgetStreams();
-  }
-}
-
 async function countSamples(
   agg: RangeAggregation, grouping: Grouping | undefined, withBytes: boolean, steps: Steps, ctx: EngineContext, stats: ReadStats,
 ): Promise<Counted> {
   const frame = rangeFrame(agg, steps);
-  const extractor = ctx.compileExtractor({ ...agg, grouping });
-  const counter = new Counter(frame, agg, grouping, withBytes, extractor);
-  if (frame.count === 0) return { frame, series: counter.router.all };
+  const router = new SeriesRouter<CountSeries>(grouping, (labels, key, failing) => ({ labels, key, failing, lo: 0, counts: null, bytes: null }));
+  if (frame.count === 0) return { frame, series: router.all };
   const sources = await ctx.selectSeries(agg.range.selector.matchers, frame.from, frame.through);
+  const extractor = ctx.compileExtractor({ ...agg, grouping });
+  const out = newSampleOutput();
+  const add = (s: CountSeries, kf: number, kl: number, n: number, bytes: number): void => {
+    ensureSpan(s, kf, kl + 1, frame.count, withBytes);
+    s.counts![kf - s.lo] += n;
+    s.counts![kl + 1 - s.lo] -= n;
+    if (withBytes) {
+      s.bytes![kf - s.lo] += bytes;
+      s.bytes![kl + 1 - s.lo] -= bytes;
+    }
+  };
+  // Without a pipeline a sample's labels depend only on the stream and the entry's structured
+  // metadata: entries without metadata are counted in runs, never one by one.
+  const bare = agg.range.selector.pipeline.length === 0 && agg.range.unwrap === undefined;
+  // `sum(...)` drops every label: a whole segment inside one set of windows counts from its statistics.
+  const fromStats = bare && isSingleton(grouping);
+  const reader = new BatchReader(frame, agg);
+  const harmless = new HarmlessMetadata(grouping);
   const pacer = new Pacer(ctx.signal);
-  const pool = ctx.readPool;
-  const query = pool !== undefined ? exprToString(agg) : '';
+  const run = { kf: 0, kl: 0 };
   const work: { src: SeriesSource; group: ChunkGroup }[] = [];
   for (const src of sources) for (const group of chunkGroups(src, frame.from, frame.through)) work.push({ src, group });
-  type Job = { blocks: ChunkBlocks } | { counted: CountedSeries[] } | null;
-  await orderedJobs<Job>(work.length, pool !== undefined ? pool.capacity : PREFETCH, (i) => {
-    const { src, group } = work[i];
-    // A whole chunk in one set of windows is counted from the index, not even read.
-    if (group.counts !== undefined && counter.inOneWindowSet(group.minTs, group.maxTs)) return Promise.resolve(null);
-    if (pool === undefined) return group.blocks(frame.from, frame.through, stats).then((blocks): Job => ({ blocks }));
-    return taskSource(group, frame.from, frame.through, stats).then((t): Promise<Job> | Job => {
-      if ('local' in t) return { blocks: t.local };
-      return runCount(pool, { kind: 'count', query, grouping, frame, withBytes, labels: src.labels, chunk: t.source }, t.transfer, stats);
-    });
-  }, async (i, job) => {
-    const { src, group } = work[i];
+  let current: SeriesSource | undefined;
+  let ext = extractor.forStream(EMPTY_LABELS);
+  let plain: CountSeries | null | undefined;
+  /** The series of the stream's entries without metadata (bare pipelines). */
+  const plainSeries = (ts: bigint, line: Buffer): CountSeries | null => {
+    if (plain === undefined) plain = ext.process(ts, line, EMPTY_LABELS, out) ? router.route(out.labels) : null;
+    return plain;
+  };
+  await forEachGroup(work.map((w) => w.group), PREFETCH, async (group, gi) => {
+    const src = work[gi].src;
+    if (src !== current) {
+      if (current !== undefined) router.forgetStreams();
+      current = src;
+      ext = extractor.forStream(src.labels);
+      plain = undefined;
+    }
     await pacer.tick();
-    if (job === null) {
-      counter.stream(src.labels);
-      counter.countStats(group.minTs, group.maxTs, group.counts!.entries, group.counts!.lineBytes, stats);
-    } else if ('counted' in job) {
-      counter.merge(job.counted);
-    } else {
-      counter.stream(src.labels);
-      for (const seg of job.blocks.segments) {
-        await pacer.tick();
-        counter.countSegment(seg, stats);
+    for (const seg of await group.segments(frame.from, frame.through, stats)) {
+      if (seg.maxTs < frame.from || seg.minTs >= frame.through) continue;
+      await pacer.tick();
+      if (fromStats && seg.exact && seg.minTs >= frame.from && seg.maxTs < frame.through) {
+        const r0 = reader.relOf(seg.minTs);
+        const r1 = reader.relOf(seg.maxTs);
+        const kf = firstStep(frame, r0);
+        const kl = lastStep(frame, r0);
+        if (kf === firstStep(frame, r1) && kl === lastStep(frame, r1)) {
+          stats.decompressedLines += seg.entries;
+          stats.decompressedBytes += seg.lineBytes;
+          if (kf > kl) continue;
+          const s = plainSeries(seg.minTs, EMPTY_LINE);
+          if (s !== null) add(s, kf, kl, seg.entries, seg.lineBytes);
+          continue;
+        }
+      }
+      const batches = seg.read(frame.from, frame.through, false);
+      countRead(stats, batches);
+      for (const b of batches) {
+        if (b.count === 0) continue;
+        const rel = reader.fillRel(b);
+        const md = b.metadata;
+        if (bare) {
+          // Runs of entries whose metadata cannot change their series are counted together.
+          for (let i = 0; i < b.count;) {
+            let end = b.count;
+            if (md !== null) {
+              end = i;
+              while (end < b.count && harmless.test(md[end])) end++;
+              if (end === i) {
+                // This entry's metadata may decide its series: through the extractor.
+                const kf = firstStep(frame, rel[i]);
+                if (kf >= frame.count) break;
+                const kl = lastStep(frame, rel[i]);
+                if (kf <= kl && ext.process(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]), md[i], out)) add(router.route(out.labels), kf, kl, 1, out.value);
+                i++;
+                continue;
+              }
+            }
+            const j = windowRun(frame, rel, i, end, run);
+            if (j < 0) break;
+            if (run.kf <= run.kl) {
+              const s = plainSeries(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]));
+              if (s !== null) add(s, run.kf, run.kl, j - i, b.lineStart[j] - b.lineStart[i]);
+            }
+            i = j;
+          }
+          continue;
+        }
+        const { idx, n } = reader.candidates(b);
+        for (let c = 0; c < n; c++) {
+          const i = idx === undefined ? c : idx[c];
+          const r = rel[i];
+          const kf = firstStep(frame, r);
+          if (kf >= frame.count) break;
+          const kl = lastStep(frame, r);
+          if (kf > kl) continue;
+          if (!ext.process(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]), md === null ? EMPTY_LABELS : md[i], out)) continue;
+          add(router.route(out.labels), kf, kl, 1, out.value);
+        }
       }
     }
   });
-  return { frame, series: counter.router.all };
-}
-
-async function runCount(pool: ReadPool, task: CountTask, transfer: ArrayBuffer[], stats: ReadStats): Promise<{ counted: CountedSeries[] }> {
-  const r = await pool.run(task, transfer);
-  if (r.kind !== 'count') throw new Error('read worker answered a count task with ' + r.kind);
-  addStats(stats, r.stats);
-  return { counted: r.series };
+  return { frame, series: router.all };
 }
 
 const EMPTY_LINE = Buffer.alloc(0);
-/** Chunk groups fetched ahead of the one being counted. */
-const PREFETCH = 4;
 
 /**
  * Whether an entry's structured metadata leaves its series as if it had none: under `by (…)`,
@@ -288,6 +177,8 @@ class HarmlessMetadata {
     return true;
   }
 }
+/** Chunk groups fetched ahead of the one being counted. */
+const PREFETCH = 4;
 
 /** Grows the difference arrays to cover slots a..b (b ≤ count); doubles upwards, as streams move forward. */
 function ensureSpan(s: CountSeries, a: number, b: number, count: number, withBytes: boolean): void {

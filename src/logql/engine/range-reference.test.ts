@@ -3,13 +3,8 @@
  * for unwrapped ones) against a direct evaluation of every window, over random data.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { ReadPool } from '../../querier/read-pool.js';
-import { compileSampleExtractor } from '../log/index.js';
-import type { RangeAggregation } from '../syntax/index.js';
+import { describe, it } from 'node:test';
 import { extrapolatedRate, quantile } from './range-functions.js';
-import type { SeriesSource } from '../../querier/sources.js';
-import { testSeries, type ChunkKind } from '../../querier/test-chunks.js';
 import { matrixOf, memorySeries, runInstant, runRange, sec, vectorOf, type TestEntry } from './test-util.js';
 
 const T0 = 1_700_000_000;
@@ -25,39 +20,26 @@ function rng(seed: number): () => number {
   };
 }
 
-interface Sample { ms: number; v: number; bytes: number; grp: string; src: number; order: number }
+interface Sample { ms: number; v: number; bytes: number; grp: string; src: number }
 
-async function dataset(seed: number, kind: ChunkKind): Promise<{ samples: Sample[]; streams: SeriesSource[] }> {
+function dataset(seed: number): { samples: Sample[]; streams: ReturnType<typeof memorySeries>[] } {
   const r = rng(seed);
   const samples: Sample[] = [];
-  const streams: SeriesSource[] = [];
-  for (const src of [0, 1, 2]) {
-    const entries: (TestEntry & { sample: Sample })[] = [];
+  const streams = [0, 1, 2].map((src) => {
+    const entries: TestEntry[] = [];
     const n = 20 + Math.floor(r() * 60);
     for (let i = 0; i < n; i++) {
       // Whole ms, a few exactly on 10s boundaries.
       const ms = r() < 0.15 ? Math.floor(r() * 60) * 10_000 : Math.floor(r() * 600_000);
       const v = r() < 0.5 ? Math.floor(r() * 100) : Math.round(r() * 1e6) / 1e3;
       const line = `v=${v} ` + '#'.repeat(Math.floor(r() * 5));
-      const sample = { ms, v, bytes: Buffer.byteLength(line), grp: String(src % 2), src, order: i };
-      entries.push({ ts: sec(T0) + BigInt(ms) * 1_000_000n, line, sample });
-      samples.push(sample);
+      entries.push({ ts: sec(T0) + BigInt(ms) * 1_000_000n, line });
+      samples.push({ ms, v, bytes: Buffer.byteLength(line), grp: String(src % 2), src });
     }
-    const labels = { app: 'r', pod: `p${src}`, grp: String(src % 2) };
-    if (kind === 'batches') {
-      streams.push(memorySeries(labels, entries, 7));
-      continue;
-    }
-    // Real chunks of 25 entries in time, pushed out of order within each, with tiny blocks.
-    const sorted = [...entries].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
-    const chunks: (typeof entries)[] = [];
-    for (let i = 0; i < sorted.length; i += 25) chunks.push(sorted.slice(i, i + 25).sort(() => r() - 0.5));
-    // Equal timestamps keep push order.
-    chunks.flat().forEach((e, i) => { e.sample.order = i; });
-    streams.push(await testSeries(kind, labels, chunks, 120));
-  }
+    return memorySeries({ app: 'r', pod: `p${src}`, grp: String(src % 2) }, entries, 7);
+  });
   // Time order, ties by source then push order, as the engine merges.
-  samples.sort((a, b) => a.ms - b.ms || a.src - b.src || a.order - b.order);
+  samples.sort((a, b) => a.ms - b.ms || a.src - b.src);
   return { samples, streams };
 }
 
@@ -117,15 +99,9 @@ function assertClose(got: Record<string, [number, number][]>, want: Record<strin
 }
 
 describe('range functions against direct window evaluation', () => {
-  const pool = new ReadPool(2);
-  after(() => pool.close());
-  const cases = [[1, 'batches'], [2, 'batches'], [3, 'batches'], [4, 'memory'], [5, 'memory'], [6, 'stored'], [7, 'stored'], [8, 'workers'], [9, 'file workers']] as const;
-  for (const [seed, kind] of cases) {
-    it(`random data set ${seed} in ${kind} chunks`, async () => {
-      const workers = kind === 'workers' || kind === 'file workers';
-      const { samples, streams } = await dataset(seed, kind === 'workers' ? 'stored' : kind === 'file workers' ? 'file' : kind);
-      // Workers compile the real extractor: the context must use it too.
-      const opts = workers ? { readPool: pool, extractor: (agg: RangeAggregation) => compileSampleExtractor(agg) } : {};
+  for (const seed of [1, 2, 3]) {
+    it(`random data set ${seed}`, async () => {
+      const { samples, streams } = dataset(seed);
       for (const [name, fn] of Object.entries(FNS)) {
         const unwrap = UNWRAP.has(name);
         for (const [rangeS, stepS, offsetS] of [[60, 10, 0], [30, 30, 0], [5, 20, 0], [120, 60, 15], [10, 10, 30]]) {
@@ -133,15 +109,15 @@ describe('range functions against direct window evaluation', () => {
           const call = name.endsWith(',') ? `${name} ${sel})` : `${name}(${sel})`;
           const stepsMs: number[] = [];
           for (let t = 0; t <= 660_000; t += stepS * 1000) stepsMs.push(t);
-          const plain = matrixOf(await runRange(streams, call, T0, T0 + 660, stepS, opts));
+          const plain = matrixOf(await runRange(streams, call, T0, T0 + 660, stepS));
           assertClose(plain, reference(samples, fn, stepsMs, rangeS, offsetS, false), call);
           const groupedQuery = GROUPABLE.has(name) ? `${call} by (grp)` : `sum by (grp) (${call})`;
-          const grouped = matrixOf(await runRange(streams, groupedQuery, T0, T0 + 660, stepS, opts));
+          const grouped = matrixOf(await runRange(streams, groupedQuery, T0, T0 + 660, stepS));
           // sum by (grp) over per-series values is the grouped reference only for summable functions.
           if (GROUPABLE.has(name) || ['count_over_time', 'rate', 'bytes_over_time', 'bytes_rate', 'sum_over_time'].includes(name)) {
             assertClose(grouped, reference(samples, fn, stepsMs, rangeS, offsetS, true), groupedQuery);
           }
-          const inst = vectorOf(await runInstant(streams, call, T0 + 300, opts));
+          const inst = vectorOf(await runInstant(streams, call, T0 + 300));
           const want = reference(samples, fn, [300_000], rangeS, offsetS, false);
           assertClose(Object.fromEntries(inst.map(([k, v]) => [k, [[T0 + 300, v]]])), want, `instant ${call}`);
         }

@@ -5,14 +5,12 @@
  * read one at a time. When windows overlap (range ≥ step) each series keeps the samples of its
  * sliding window; otherwise, and for instant queries, a streaming accumulator per series is enough.
  */
-import { EMPTY_LABELS, type Labels } from '../../model/labels.js';
-import { addStats, taskSource } from '../../querier/read-tasks.js';
-import { chunkGroups, countRead, orderedJobs, Pacer, type ChunkGroup, type ReadStats } from '../../querier/series-plan.js';
-import type { Segment, SeriesSource } from '../../querier/sources.js';
+import { EMPTY_LABELS } from '../../model/labels.js';
+import { chunkGroups, countRead, Pacer, type ChunkGroup, type ReadStats } from '../../querier/series-plan.js';
+import type { SeriesSource } from '../../querier/sources.js';
 import { Heap } from '../../util/heap.js';
-import type { ResultLabels, SampleExtractor, StreamSampleExtractor } from '../log/types.js';
+import type { SampleExtractor, SampleOutput, StreamSampleExtractor } from '../log/types.js';
 import type { Grouping, RangeAggregation } from '../syntax/ast.js';
-import { exprToString } from '../syntax/index.js';
 import { pipelineError } from './errors.js';
 import { firstStep, lastStep, newSampleOutput, rangeFrame, SeriesRouter, type RangeFrame, type RoutedSeries } from './range-common.js';
 import type { RangeAcc } from './range-functions.js';
@@ -66,8 +64,7 @@ export async function evalWindowed(
   if (frame.count === 0) return { table, steps: out };
   const selected = await ctx.selectSeries(agg.range.selector.matchers, frame.from, frame.through);
   const extractor = ctx.compileExtractor({ ...agg, grouping });
-  const query = ctx.readPool !== undefined ? exprToString(agg) : '';
-  const run: Run = { agg, query, frame, grouping, makeAcc, extractor, ctx, stats, table, out };
+  const run: Run = { agg, frame, grouping, makeAcc, extractor, ctx, stats, table, out };
   if (streamsMayMerge(agg, grouping, selected)) await aggregate(run, selected);
   else for (const s of selected) await aggregate(run, [s]);
   return { table, steps: out };
@@ -75,8 +72,6 @@ export async function evalWindowed(
 
 interface Run {
   readonly agg: RangeAggregation;
-  /** The aggregation as text, for read workers. */
-  readonly query: string;
   readonly frame: RangeFrame;
   readonly grouping: Grouping | undefined;
   readonly makeAcc: () => RangeAcc;
@@ -88,96 +83,10 @@ interface Run {
 }
 
 /**
- * Samples of a stretch of one stream: relative time, value and label set (ids into `labels`).
- * Only entries inside some step's window become samples: the others never reach a window.
+ * Fills a source with the samples of its next chunk group that has any; false when the stream is
+ * done. Only entries inside some step's window become samples: the others never reach a window.
  */
-export class SampleBuffer {
-  rel = new Float64Array(256);
-  val = new Float64Array(256);
-  sid = new Int32Array(256);
-  n = 0;
-  labels: ResultLabels[] = [];
-  private readonly ids = new Map<string, number>();
-  private last: ResultLabels | undefined;
-  private lastId = -1;
-  readonly reader: BatchReader;
-  /** The extractor's output slot. */
-  readonly sample = newSampleOutput();
-
-  constructor(readonly frame: RangeFrame, agg: RangeAggregation) {
-    this.reader = new BatchReader(frame, agg);
-  }
-
-  reset(): void {
-    this.n = 0;
-    this.labels = [];
-    this.ids.clear();
-    this.last = undefined;
-    this.lastId = -1;
-  }
-
-  push(r: number, v: number, labels: ResultLabels): void {
-    if (this.n === this.rel.length) {
-      const cap = this.rel.length * 2;
-      const grow = <T extends Float64Array | Int32Array>(a: T, b: T): T => { b.set(a); return b; };
-      this.rel = grow(this.rel, new Float64Array(cap));
-      this.val = grow(this.val, new Float64Array(cap));
-      this.sid = grow(this.sid, new Int32Array(cap));
-    }
-    let id = this.lastId;
-    if (labels !== this.last) {
-      const known = this.ids.get(labels.key);
-      if (known === undefined) {
-        id = this.labels.length;
-        this.labels.push(labels);
-        this.ids.set(labels.key, id);
-      } else id = known;
-      this.last = labels;
-      this.lastId = id;
-    }
-    this.rel[this.n] = r;
-    this.val[this.n] = v;
-    this.sid[this.n] = id;
-    this.n++;
-  }
-
-  /** The samples in arrays of their own (a worker moves them to the main thread). */
-  export(): { n: number; rel: Float64Array; val: Float64Array; sid: Int32Array; labels: { all: Labels; key: string }[] } {
-    return {
-      n: this.n,
-      rel: this.rel.slice(0, this.n),
-      val: this.val.slice(0, this.n),
-      sid: this.sid.slice(0, this.n),
-      labels: this.labels.map((l) => ({ all: l.all, key: l.key })),
-    };
-  }
-}
-
-/** Extracts the samples of one segment into buf. */
-export function extractSegment(seg: Segment, ext: StreamSampleExtractor, buf: SampleBuffer, stats: ReadStats): void {
-  const frame = buf.frame;
-  if (seg.maxTs < frame.from || seg.minTs >= frame.through) return;
-  const sample = buf.sample;
-  const batches = seg.read(frame.from, frame.through, false);
-  countRead(stats, batches);
-  for (const b of batches) {
-    const rel = buf.reader.fillRel(b);
-    const { idx, n } = buf.reader.candidates(b);
-    const md = b.metadata;
-    for (let c = 0; c < n; c++) {
-      const i = idx === undefined ? c : idx[c];
-      const r = rel[i];
-      const kf = firstStep(frame, r);
-      if (kf >= frame.count) break;
-      if (kf > lastStep(frame, r)) continue;
-      if (!ext.process(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]), md === null ? EMPTY_LABELS : md[i], sample)) continue;
-      buf.push(r, sample.value, sample.labels);
-    }
-  }
-}
-
-/** Fills a source with the samples of its next chunk group that has any; false when the stream is done. */
-async function loadSource(run: Run, router: SeriesRouter<WindowSeries>, buf: SampleBuffer, s: Source): Promise<boolean> {
+async function loadSource(run: Run, router: SeriesRouter<WindowSeries>, reader: BatchReader, s: Source, sample: SampleOutput): Promise<boolean> {
   const { frame } = run;
   s.n = 0;
   s.pos = 0;
@@ -185,45 +94,51 @@ async function loadSource(run: Run, router: SeriesRouter<WindowSeries>, buf: Sam
     const g = s.groups[s.group++];
     // The stream's next group is what it will need when these samples run out.
     s.groups[s.group]?.prefetch();
-    const pool = run.ctx.readPool;
-    const t = pool !== undefined ? await taskSource(g, frame.from, frame.through, run.stats) : { local: await g.blocks(frame.from, frame.through, run.stats) };
-    let got: { n: number; rel: Float64Array; val: Float64Array; sid: Int32Array; labels: readonly { all: Labels; key: string }[] };
-    if (pool !== undefined && 'source' in t) {
-      const r = await pool.run({ kind: 'samples', query: run.query, grouping: run.grouping, frame, labels: s.src.labels, chunk: t.source }, t.transfer);
-      if (r.kind !== 'samples') throw new Error('read worker answered a samples task with ' + r.kind);
-      addStats(run.stats, r.stats);
-      got = r;
-      s.rel = r.rel;
-      s.val = r.val;
-    } else {
-      // Synchronous from reset to copy: loads of other sources may interleave only around it.
-      buf.reset();
-      for (const seg of ('local' in t ? t.local : { segments: [] }).segments) extractSegment(seg, s.ext, buf, run.stats);
-      got = buf;
-      if (s.rel.length < buf.n) {
-        s.rel = new Float64Array(buf.n);
-        s.val = new Float64Array(buf.n);
+    for (const seg of await g.segments(frame.from, frame.through, run.stats)) {
+      if (seg.maxTs < frame.from || seg.minTs >= frame.through) continue;
+      const batches = seg.read(frame.from, frame.through, false);
+      countRead(run.stats, batches);
+      for (const b of batches) {
+        const rel = reader.fillRel(b);
+        const { idx, n } = reader.candidates(b);
+        const md = b.metadata;
+        for (let c = 0; c < n; c++) {
+          const i = idx === undefined ? c : idx[c];
+          const r = rel[i];
+          const kf = firstStep(frame, r);
+          if (kf >= frame.count) break;
+          if (kf > lastStep(frame, r)) continue;
+          if (!s.ext.process(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]), md === null ? EMPTY_LABELS : md[i], sample)) continue;
+          if (s.n === s.rel.length) growSource(s);
+          s.rel[s.n] = r;
+          s.val[s.n] = sample.value;
+          s.series[s.n] = router.route(sample.labels);
+          s.n++;
+        }
       }
-      s.rel.set(buf.rel.subarray(0, buf.n));
-      s.val.set(buf.val.subarray(0, buf.n));
     }
-    if (got.n === 0) continue;
-    // Label sets of a worker are plain values: routing by key finds the same series.
-    const series = got.labels.map((l) => router.route(l as ResultLabels));
-    if (s.series.length < got.n) s.series.length = got.n;
-    for (let i = 0; i < got.n; i++) s.series[i] = series[got.sid[i]];
-    s.n = got.n;
-    return true;
+    if (s.n > 0) return true;
   }
   return false;
+}
+
+function growSource(s: Source): void {
+  const cap = Math.max(64, s.rel.length * 2);
+  const rel = new Float64Array(cap);
+  rel.set(s.rel);
+  const val = new Float64Array(cap);
+  val.set(s.val);
+  s.rel = rel;
+  s.val = val;
 }
 
 /** Merges the streams in time order and evaluates every step over their samples. */
 async function aggregate(run: Run, streams: readonly SeriesSource[]): Promise<void> {
   const { frame, makeAcc, table, out } = run;
   const pacer = new Pacer(run.ctx.signal);
-  const buf = new SampleBuffer(frame, run.agg);
+  const reader = new BatchReader(frame, run.agg);
   const router = new SeriesRouter<WindowSeries>(run.grouping, (labels, key, failing) => ({ labels, key, failing, row: -1, window: null, acc: null, stamp: -1 }));
+  const sample = newSampleOutput();
   const sources: Source[] = streams.map((src, idx) => ({
     idx, src, ext: run.extractor.forStream(src.labels), groups: chunkGroups(src, frame.from, frame.through), group: 0,
     rel: EMPTY_F64, val: EMPTY_F64, series: [], n: 0, pos: 0,
@@ -232,20 +147,11 @@ async function aggregate(run: Run, streams: readonly SeriesSource[]): Promise<vo
     const x = a.rel[a.pos], y = b.rel[b.pos];
     return x < y || (x === y && a.idx < b.idx);
   });
-  // First groups load a few at a time (object reads and worker tasks overlap). The order series
-  // are routed in does not matter here: results follow the order samples reach the windows.
-  const loaded: boolean[] = [];
-  await orderedJobs(sources.length, run.ctx.readPool?.capacity ?? PREFETCH, (i) => {
-    if (run.ctx.readPool === undefined) {
-      sources[i].groups[0]?.prefetch();
-      return Promise.resolve(undefined);
-    }
-    return loadSource(run, router, buf, sources[i]).then((ok) => { loaded[i] = ok; });
-  }, async (i) => {
+  for (let i = 0; i < sources.length; i++) {
+    for (let j = i + 1; j < Math.min(sources.length, i + 1 + PREFETCH); j++) sources[j].groups[0]?.prefetch();
     await pacer.tick();
-    if (run.ctx.readPool === undefined) loaded[i] = await loadSource(run, router, buf, sources[i]);
-    if (loaded[i]) heap.push(sources[i]);
-  });
+    if (await loadSource(run, router, reader, sources[i], sample)) heap.push(sources[i]);
+  }
   if (heap.size === 0) return;
 
   const overlap = frame.range >= frame.step && frame.count > 1;
@@ -294,7 +200,7 @@ async function aggregate(run: Run, streams: readonly SeriesSource[]): Promise<vo
       if (p < src.n) heap.replaceTop(src);
       else {
         heap.pop();
-        if (await loadSource(run, router, buf, src)) heap.push(src);
+        if (await loadSource(run, router, reader, src, sample)) heap.push(src);
       }
     }
     const step = out[k];

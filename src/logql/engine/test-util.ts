@@ -5,7 +5,6 @@
 import { sliceBatchByTime, type EntryBatch } from '../../chunk/batch.js';
 import { EMPTY_LABELS, getLabel, labelsFromRecord, labelsToString, sortLabels, type Label, type Labels } from '../../model/labels.js';
 import { matchesAll } from '../../model/matcher.js';
-import type { ReadPool } from '../../querier/read-pool.js';
 import type { ChunkHandle, SeriesSource } from '../../querier/sources.js';
 import type { ResultLabels, SampleExtractor, SampleOutput, StreamSampleExtractor } from '../log/types.js';
 import { parseQuery, type LabelFilter, type RangeAggregation, type SampleExpr } from '../syntax/index.js';
@@ -186,7 +185,6 @@ export interface TestContextOptions {
   maxSeries?: number;
   signal?: AbortSignal;
   extractor?: (agg: RangeAggregation) => SampleExtractor;
-  readPool?: ReadPool;
 }
 
 export function memoryContext(series: readonly SeriesSource[], opts: TestContextOptions = {}): EngineContext {
@@ -197,7 +195,6 @@ export function memoryContext(series: readonly SeriesSource[], opts: TestContext
     compileExtractor: opts.extractor ?? fakeExtractor,
     maxSeries: opts.maxSeries ?? 10_000,
     signal: opts.signal,
-    readPool: opts.readPool,
   };
 }
 

@@ -1,6 +1,5 @@
 import type { Labels } from '../../model/labels.js';
 import type { LabelMatcher } from '../../model/matcher.js';
-import type { ReadPool } from '../../querier/read-pool.js';
 import type { ReadStats } from '../../querier/series-cursor.js';
 import type { SeriesSource } from '../../querier/sources.js';
 import type { SampleExtractor } from '../log/types.js';
@@ -15,11 +14,6 @@ export interface EngineContext {
   /** max_query_series; 0 or less means no limit. */
   maxSeries: number;
   signal?: AbortSignal;
-  /**
-   * Worker threads for stored chunks. Only with the standard pipeline: workers compile the
-   * aggregation themselves with compileSampleExtractor (what compileExtractor must be then).
-   */
-  readPool?: ReadPool;
 }
 
 export interface EvalParams {

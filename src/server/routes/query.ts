@@ -8,7 +8,6 @@ import { IDENTITY_PIPELINE } from '../../querier/identity-pipeline.js';
 import { applyQueryLimits, querySignal } from '../../querier/limits.js';
 import { parseInstantParams, parseRangeParams, type Direction } from '../../querier/params.js';
 import type { Querier } from '../../querier/querier.js';
-import { sharedReadPool } from '../../querier/read-pool.js';
 import { buildStats, streamsResponseJson } from '../../querier/response.js';
 import { selectLogs } from '../../querier/select-logs.js';
 import { BadRequestError, ClientClosedError, TimeoutError } from '../../util/errors.js';
@@ -136,7 +135,7 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
     const series = await select(ctx, expr.matchers, start, end);
     const res = await selectLogs({
       series, start, end, direction, limit, intervalNs: BigInt(intervalMs) * 1_000_000n,
-      pipeline: logPipeline(expr), categorize, signal: ctx.signal, selector: expr, readPool: sharedReadPool(),
+      pipeline: logPipeline(expr), categorize, signal: ctx.signal, selector: expr,
     });
     const stats = buildStats({ execTimeSec: (performance.now() - ctx.started) / 1000, read: res.stats, entriesReturned: res.entriesReturned });
     return streamsResponseJson(res.streams, stats, categorize);
@@ -151,7 +150,6 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
       // signal and yields between segments and steps, so only a byte budget needs the guard.
       selectSeries: (matchers, from, through) => select(ctx, matchers, from, through),
       compileExtractor: (agg) => compileSampleExtractor(agg),
-      readPool: sharedReadPool(),
       // Partial results evaluate every series, then keep the first max_query_series.
       maxSeries: ctx.partial ? 0 : maxSeries,
       signal: ctx.signal,
