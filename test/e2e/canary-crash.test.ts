@@ -33,12 +33,14 @@ function metric(text: string, name: string): number {
   return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 }
 
-// Kept under 40 s in all: ~5 s before the crash, the restart, loki-canary's fixed 10 s websocket reconnect delay, then a few seconds more.
-describe('skald canary across a server crash', { timeout: 40_000 }, () => {
+// A 60 s canary run, the crash and restart, loki-canary's fixed 10 s websocket reconnect delay, then a few seconds more: ~85 s.
+const RUN_BEFORE_CRASH_MS = 60_000;
+
+describe('skald canary across a server crash', { timeout: 120_000 }, () => {
   const dirs: string[] = [];
   after(async () => { for (const d of dirs) await removeDir(d); });
 
-  it('reports no missing entries before and after SIGKILL and a restart on the same data dir and port', async () => {
+  it('reports no missing entries after a 60 s run, and after SIGKILL and a restart on the same data dir and port', async () => {
     const dataDir = await makeDataDir();
     dirs.push(dataDir);
     const config = await writeConfig(dataDir, 'limits_config:\n  discover_service_name: []\n  discover_log_levels: false\n');
@@ -66,11 +68,12 @@ describe('skald canary across a server crash', { timeout: 40_000 }, () => {
       const metricsUrl = `http://127.0.0.1:${/serving metrics on :(\d+)/.exec(err.text)![1]}/metrics`;
       const scrape = async (): Promise<string> => (await fetch(metricsUrl)).text();
 
-      await new Promise((r) => setTimeout(r, 4000));
+      await new Promise((r) => setTimeout(r, RUN_BEFORE_CRASH_MS));
       let text = await scrape();
       const beforeCrash = metric(text, 'loki_canary_entries_total');
-      assert.ok(beforeCrash >= 20, text);
-      assert.ok(metric(text, 'loki_canary_response_latency_seconds_count') >= 10, 'entries arrive over the websocket');
+      // One entry per 100 ms; a loaded machine may delay some ticks, never half of them.
+      assert.ok(beforeCrash >= RUN_BEFORE_CRASH_MS / 100 / 2, text);
+      assert.ok(metric(text, 'loki_canary_response_latency_seconds_count') >= beforeCrash / 2, 'entries arrive over the websocket');
       assert.equal(metric(text, 'loki_canary_missing_entries_total'), 0, err.text);
       assert.equal(metric(text, 'loki_canary_spot_check_missing_entries_total'), 0, err.text);
 
@@ -95,7 +98,7 @@ describe('skald canary across a server crash', { timeout: 40_000 }, () => {
       // before its retried push lands, which loki-canary reports the same way.
       assert.equal(metric(text, 'loki_canary_duplicate_entries_total'), 0);
       // Every entry written before the crash survived it (the WAL replayed them), and those since then too.
-      const q = new URLSearchParams({ query: 'sum(count_over_time({name="loki-canary",stream="stdout"}[2m]))' });
+      const q = new URLSearchParams({ query: 'sum(count_over_time({name="loki-canary",stream="stdout"}[5m]))' });
       const body = await (await fetch(`${second.url}/loki/api/v1/query?${q}`)).json() as { data: { result: { value: [number, string] }[] } };
       const stored = Number(body.data.result[0]?.value[1] ?? 0);
       const written = metric(await scrape(), 'loki_canary_entries_total');
