@@ -249,13 +249,19 @@ describe('skald canary against a Skald server', () => {
     };
     await waitFor(() => /serving metrics on :(\d+)/.test(err.text), 5000);
     const port = /serving metrics on :(\d+)/.exec(err.text)![1];
-    await new Promise((r) => setTimeout(r, 3000));
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    // Runs until every check has had its turn (a few seconds; longer on a loaded machine), then stops.
+    let text = '';
+    const metric = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const progressed = (): boolean => metric('loki_canary_entries_total') >= 60 && metric('loki_canary_response_latency_seconds_count') >= 40
+      && metric('loki_canary_spot_check_entries_total') > 0 && metric('loki_canary_metric_test_actual') > 0;
+    const deadline = Date.now() + 30_000;
+    do {
+      await new Promise((r) => setTimeout(r, 500));
+      text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    } while (!progressed() && Date.now() < deadline);
     ctl.abort();
     assert.equal(await done, 0);
-    const metric = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-    assert.ok(metric('loki_canary_entries_total') >= 30, text);
-    assert.ok(metric('loki_canary_response_latency_seconds_count') >= 20, 'entries arrive over the websocket');
+    assert.ok(progressed(), text);
     assert.equal(metric('loki_canary_missing_entries_total'), 0, err.text);
     assert.equal(metric('loki_canary_out_of_order_entries_total'), 0);
     assert.equal(metric('loki_canary_duplicate_entries_total'), 0);
