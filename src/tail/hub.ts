@@ -1,11 +1,16 @@
 import type { StreamEntries } from '../model/entry.js';
 import { matchesAll, type LabelMatcher } from '../model/matcher.js';
+import { rootLogger } from '../util/logger.js';
+
+const log = rootLogger.child({ component: 'tail' });
 
 /** A live tail waiting for the entries of streams its selector matches. */
 export interface TailListener {
   readonly matchers: readonly LabelMatcher[];
   /** Called synchronously from the push path: must be quick and must not throw. */
   onStream(stream: StreamEntries): void;
+  /** Ends the tail with an error (the hub calls it when onStream throws). */
+  fail(message: string): void;
 }
 
 /**
@@ -53,8 +58,11 @@ export class TailHub {
         if (!matchesAll(l.matchers, s.labels)) continue;
         try {
           l.onStream(s);
-        } catch {
-          // A failing tail must never fail a push.
+        } catch (err) {
+          // A failing tail must never fail a push: that tail ends, with the reason logged and sent.
+          const message = err instanceof Error ? err.message : String(err);
+          log.error('live tail failed on pushed entries; closing it', { tenant, err: message });
+          l.fail(message);
         }
       }
     }

@@ -41,11 +41,14 @@ describe('TailHub', () => {
   it('delivers matching streams per tenant and forgets unsubscribed listeners', () => {
     const hub = TailHub.for({});
     const got: string[] = [];
-    const off = hub.subscribe('a', { matchers: [new LabelMatcher('app', '=', 'api')], onStream: (s) => got.push(s.key) });
-    hub.subscribe('a', { matchers: [], onStream: () => { throw new Error('boom'); } });
+    const failed: string[] = [];
+    const off = hub.subscribe('a', { matchers: [new LabelMatcher('app', '=', 'api')], onStream: (s) => got.push(s.key), fail: (m) => failed.push(`api: ${m}`) });
+    hub.subscribe('a', { matchers: [], onStream: () => { throw new Error('boom'); }, fail: (m) => failed.push(m) });
     hub.publish('a', [streamOf({ app: 'api' }, [[1n, 'x']]), streamOf({ app: 'web' }, [[1n, 'y']])]);
     hub.publish('b', [streamOf({ app: 'api' }, [[1n, 'z']])]);
     assert.deepEqual(got, ['{app="api"}']);
+    // The throwing tail is told to end (once per stream it saw); the push and the other tail go on.
+    assert.deepEqual(failed, ['boom', 'boom']);
     assert.equal(hub.count('a'), 2);
     off();
     assert.equal(hub.count('a'), 1);
