@@ -1,18 +1,25 @@
 import type { Labels } from '../model/labels.js';
 
 /**
- * A run of entries of one stream in ascending time, as columns. Batches are immutable snapshots:
- * their arrays may share memory with a chunk, but nothing ever writes to them again.
+ * A run of entries of one stream in ascending time, as columns, without the line bytes: what
+ * counting entries and line bytes needs. Immutable, like EntryBatch.
  */
-export interface EntryBatch {
+export interface ColumnBatch {
   readonly count: number;
   readonly ts: BigInt64Array;
-  /** All lines back to back; entry i is lines[lineStart[i], lineStart[i+1]). */
-  readonly lines: Buffer;
-  /** count+1 offsets into lines, lineStart[0] === 0. */
+  /** count+1 line offsets, lineStart[0] === 0: entry i's line is lineStart[i+1] - lineStart[i] bytes. */
   readonly lineStart: Uint32Array;
   /** Structured metadata per entry (EMPTY_LABELS when an entry has none); null when no entry has any. */
   readonly metadata: readonly Labels[] | null;
+}
+
+/**
+ * A run of entries of one stream in ascending time, as columns. Batches are immutable snapshots:
+ * their arrays may share memory with a chunk, but nothing ever writes to them again.
+ */
+export interface EntryBatch extends ColumnBatch {
+  /** All lines back to back; entry i is lines[lineStart[i], lineStart[i+1]). */
+  readonly lines: Buffer;
 }
 
 export const EMPTY_BATCH: EntryBatch = Object.freeze({

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Labels } from '../model/labels.js';
 import type { EntryBatch } from './batch.js';
-import { decodeBlock, encodeBlock, MAX_BLOCK_SPAN } from './block.js';
+import { blockFrames, compressBlock, decodeBlock, decompressBlock, decompressHead, encodeBlock, MAX_BLOCK_SPAN, viewBlock, viewColumns } from './block.js';
+import { CHUNK_ENCODINGS, getCodec } from './codec.js';
 import { CorruptChunkError } from './errors.js';
 import { flatten, type FlatEntry } from './test-util.js';
 
@@ -70,4 +71,60 @@ describe('block', () => {
     for (let cut = 0; cut < raw.length; cut++) assert.throws(() => decodeBlock(raw.subarray(0, cut), 1n), CorruptChunkError);
     assert.throws(() => decodeBlock(Buffer.concat([raw, Buffer.from([0])]), 1n), CorruptChunkError);
   });
+
+  it('compresses head and lines as two frames; the head alone gives the columns', () => {
+    const entries: FlatEntry[] = [];
+    for (let i = 0; i < 300; i++) entries.push({ ts: 1_000n + BigInt(i * 7), line: i % 5 === 0 ? '' : `level=info i=${i} msg="hello world"`, md: i % 3 === 0 ? md('trace_id', `t${i % 4}`) : [] });
+    for (const withLines of [true, false]) {
+      const es = withLines ? entries : entries.map((e) => ({ ...e, line: '' }));
+      const b = batchOf(es);
+      const raw = Buffer.from(encodeBlock(b));
+      const linesSize = b.lineStart[b.count];
+      for (const enc of CHUNK_ENCODINGS) {
+        const codec = getCodec(enc);
+        const data = compressBlock(codec, raw, linesSize);
+        const f = blockFrames(data, raw.length, linesSize);
+        assert.equal(f.lines.length === 0, linesSize === 0, enc);
+        const parts = decompressBlock(codec, data, raw.length, linesSize, 2);
+        assert.deepEqual(Buffer.concat([parts.head, parts.lines]), raw, enc);
+        assert.deepEqual(flatten([decodeBlock(parts, 1_000n)]), es, enc);
+        const head = decompressHead(codec, data, raw.length, linesSize);
+        assert.deepEqual(head, parts.head);
+        for (const [from, through] of [[0n, 10_000n], [1_010n, 1_500n], [1_500n, 1_501n]] as const) {
+          const full = decodeBlock(raw, 1_000n, from, through);
+          const cols = viewColumns(head, linesSize, 1_000n, from, through);
+          assert.equal(cols.count, full.count);
+          assert.deepEqual([...cols.ts], [...full.ts]);
+          assert.deepEqual([...cols.lineStart], [...full.lineStart]);
+          assert.deepEqual(cols.metadata, full.metadata);
+        }
+        assert.throws(() => viewColumns(head, linesSize + 1, 1_000n), CorruptChunkError);
+        // The head frame is covered by its own CRC.
+        const bad = Buffer.from(data);
+        bad[f.head.byteOffset - data.byteOffset + (f.head.length >> 1)] ^= 0x40;
+        assert.throws(() => decompressHead(codec, bad, raw.length, linesSize), CorruptChunkError, enc);
+        assert.throws(() => decompressBlock(codec, data.subarray(0, 1), raw.length, linesSize, 2), CorruptChunkError);
+      }
+    }
+  });
+
+  it('reads format-1 blocks (lines before metadata, one frame)', () => {
+    const entries: FlatEntry[] = [10n, 20n, 20n, 30n].map((ts, i) => ({ ts, line: `line ${i}`, md: i === 1 ? md('k', 'v', 'x', 'y') : [] }));
+    const b = batchOf(entries);
+    const v1 = v1Raw(b);
+    assert.deepEqual(flatten([decodeBlock({ version: 1, head: v1, lines: Buffer.alloc(0) }, 10n)]), entries);
+    assert.deepEqual(flatten([viewBlock({ version: 1, head: v1, lines: Buffer.alloc(0) }, 10n, 20n, 30n)]).map((e) => e.line), ['line 1', 'line 2']);
+    const codec = getCodec('zstd');
+    assert.deepEqual(flatten([decodeBlock(decompressBlock(codec, codec.compress(v1), v1.length, b.lineStart[b.count], 1), 10n)]), entries);
+    // Read as format 2, the same bytes do not pass.
+    assert.throws(() => decodeBlock(v1, 10n), CorruptChunkError);
+  });
 });
+
+/** A format-1 raw block: count, ts deltas, lengths, lines, metadata (made from the format-2 one). */
+function v1Raw(b: EntryBatch): Buffer {
+  const v2 = Buffer.from(encodeBlock(b));
+  const linesSize = b.lineStart[b.count];
+  const colsEnd = encodeBlock({ ...b, metadata: null }).length - 1 - linesSize;
+  return Buffer.concat([v2.subarray(0, colsEnd), b.lines.subarray(0, linesSize), v2.subarray(colsEnd, v2.length - linesSize)]);
+}

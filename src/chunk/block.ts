@@ -1,30 +1,37 @@
-import { endianness } from 'node:os';
-import { HI, LO } from '../model/entry.js';
+import { HI, LO, TWO_32 } from '../model/entry.js';
 import type { Label, Labels } from '../model/labels.js';
 import { ByteWriter } from './bytes.js';
-import { EMPTY_BATCH, type EntryBatch } from './batch.js';
+import { checksum } from './checksum.js';
+import { EMPTY_BATCH, type ColumnBatch, type EntryBatch } from './batch.js';
+import type { Codec } from './codec.js';
 import { CorruptChunkError } from './errors.js';
 
 /**
- * Raw (uncompressed) block layout, columnar so lines stay contiguous and a decoded batch's
- * `lines` is a view of the decompressed block rather than a copy:
+ * Raw (uncompressed) block, chunk format 2: a head with every column but the lines, then the
+ * lines back to back, so a decoded batch's `lines` is a view of the block, and a reader that
+ * needs only timestamps, lengths or metadata (counts) never decompresses the lines:
  *
  *   uvarint count
  *   count × uvarint  ts delta (first from the block's minTs, then from the previous entry)
  *   count × uvarint  line length
- *   lines            all line bytes back to back
  *   u8               metadata flag: 0 = no entry has structured metadata, 1 = section follows
  *   [uvarint symbolCount, symbolCount × (uvarint len, utf8)]   per-block symbol table
  *   [count × (uvarint pairs, pairs × (uvarint nameSym, uvarint valueSym))]
+ *   lines            all line bytes back to back (linesSize bytes, the block's last)
  *
- * Entries are sorted by timestamp; ts deltas are therefore >= 0, and a block's time span is
- * kept <= Number.MAX_SAFE_INTEGER ns (~104 days) so offsets stay exact as numbers.
+ * Compressed, the head and the lines are separate frames (see compressBlock). Format 1 had
+ * the lines right after the lengths and the metadata last, compressed as one frame; it is
+ * still read. Entries are sorted by timestamp; ts deltas are therefore >= 0, and a block's
+ * time span is kept <= Number.MAX_SAFE_INTEGER ns (~104 days) so offsets stay exact as numbers.
  */
 
 export const MAX_BLOCK_SPAN = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** Chunk format versions, as far as blocks are concerned. */
+export type BlockVersion = 1 | 2;
+
 /**
- * Serializes a sorted batch. The caller guarantees ts[count-1] - ts[0] <= MAX_BLOCK_SPAN.
+ * Serializes a sorted batch (format 2). The caller guarantees ts[count-1] - ts[0] <= MAX_BLOCK_SPAN.
  * With `w` (reset here), the result is a view of its buffer, valid until its next use.
  */
 export function encodeBlock(b: EntryBatch, w: ByteWriter = new ByteWriter(b.lines.length + b.count * 6 + 16)): Buffer {
@@ -46,8 +53,8 @@ export function encodeBlock(b: EntryBatch, w: ByteWriter = new ByteWriter(b.line
   }
   const ls = b.lineStart;
   for (let i = 0; i < n; i++) w.uvarint(ls[i + 1] - ls[i]);
-  w.bytes(b.lines.subarray(ls[0], ls[n]));
   encodeMetadata(w, b);
+  w.bytes(b.lines.subarray(ls[0], ls[n]));
   return w.finish();
 }
 
@@ -92,19 +99,329 @@ function encodeMetadata(w: ByteWriter, b: EntryBatch): void {
   w.bytes(pairs.finish());
 }
 
-const LITTLE_ENDIAN = endianness() === 'LE';
-const TWO_32 = 4294967296;
+// ---------------------------------------------------------------------------------------------
+// Compression (format 2):
+//   uvarint length of the compressed head · u32 CRC of the compressed head · compressed head · compressed lines
+
+/**
+ * Compresses a format-2 raw block whose last `linesSize` bytes are its lines: the head and the
+ * lines as two frames, so the head decompresses alone, and is verified alone by its own CRC
+ * (the block table's CRC covers all of the block). No lines: no second frame.
+ */
+export function compressBlock(codec: Codec, raw: Buffer, linesSize: number): Buffer {
+  const split = raw.length - linesSize;
+  const head = codec.compress(raw.subarray(0, split));
+  const lines = linesSize > 0 ? codec.compress(raw.subarray(split)) : EMPTY;
+  const prefix = new ByteWriter(12);
+  prefix.uvarint(head.length);
+  prefix.u32(checksum(head));
+  return Buffer.concat([prefix.finish(), head, lines]);
+}
+
+/** The frames of a format-2 block (views of `data`) and the CRC stored for the head frame. */
+export interface BlockFrames {
+  readonly head: Buffer;
+  readonly headCrc: number;
+  readonly lines: Buffer;
+}
+
+/** Splits a format-2 block into its frames; rawLength and linesSize come from the block table. */
+export function blockFrames(data: Buffer, rawLength: number, linesSize: number): BlockFrames {
+  if (linesSize > rawLength - 2) throw new CorruptChunkError(`block lines (${linesSize} bytes) do not fit its ${rawLength} raw bytes`);
+  let p = 0;
+  let len = 0;
+  let mul = 1;
+  for (;;) {
+    if (p >= data.length || p >= 8) throw new CorruptChunkError('bad block frame length');
+    const byte = data[p++];
+    len += (byte & 0x7f) * mul;
+    if (byte < 0x80) break;
+    mul *= 128;
+  }
+  if (p + 4 + len > data.length || (linesSize === 0 && p + 4 + len !== data.length)) throw new CorruptChunkError(`block head frame of ${len} bytes does not fit the block's ${data.length}`);
+  const headCrc = data.readUInt32LE(p);
+  p += 4;
+  return { head: data.subarray(p, p + len), headCrc, lines: data.subarray(p + len) };
+}
+
+/** Throws CorruptChunkError unless the head frame matches its CRC (for readers of the head alone). */
+export function verifyHead(f: BlockFrames): void {
+  if (checksum(f.head) !== f.headCrc) throw new CorruptChunkError('block head checksum mismatch');
+}
+
+/** The raw head (everything before the lines) of a format-2 block, its head CRC verified. */
+export function decompressHead(codec: Codec, data: Buffer, rawLength: number, linesSize: number): Buffer {
+  const f = blockFrames(data, rawLength, linesSize);
+  verifyHead(f);
+  return codec.decompress(f.head, rawLength - linesSize);
+}
+
+/** Decompressed parts of a block: `head` holds the columns, `lines` the line bytes (format 2). */
+export interface RawBlock {
+  readonly version: BlockVersion;
+  /** Format 2: the head; format 1: the whole raw block. */
+  readonly head: Buffer;
+  /** Format 2: the lines; format 1: unused (empty). */
+  readonly lines: Buffer;
+}
+
+/** Decompresses a stored or cut block; `rawLength` and `linesSize` come from the block table. */
+export function decompressBlock(codec: Codec, data: Buffer, rawLength: number, linesSize: number, version: BlockVersion): RawBlock {
+  if (version === 1) return { version, head: codec.decompress(data, rawLength), lines: EMPTY };
+  const f = blockFrames(data, rawLength, linesSize);
+  const head = codec.decompress(f.head, rawLength - linesSize);
+  const lines = linesSize > 0 ? codec.decompress(f.lines, linesSize) : EMPTY;
+  return { version, head, lines };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+/** Unsigned LEB128 varints (at most 8 bytes, as blocks write them) over raw[p, end). */
+class Varints {
+  constructor(private readonly raw: Buffer, public p: number, private readonly end: number, private readonly what: string) {}
+
+  next(): number {
+    const raw = this.raw;
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; i < 8; i++) {
+      if (this.p >= this.end) throw new CorruptChunkError(`truncated ${this.what} at offset ${this.p}`);
+      const byte = raw[this.p++];
+      result += (byte & 0x7f) * mul;
+      if (byte < 0x80) return result;
+      mul *= 128;
+    }
+    throw new CorruptChunkError(`varint overflow in ${this.what} at offset ${this.p}`);
+  }
+}
+
+const NO_LABELS: Labels = Object.freeze([]) as Labels;
+
+/**
+ * A decoded block whose structured metadata is decoded on first use (valid as long as the
+ * buffers it views are). A line filter that keeps a few lines of a block, or a count whose
+ * grouping the metadata cannot touch, then never builds a label array per entry.
+ */
+export class BlockView implements EntryBatch {
+  private md: Labels[] | null | undefined;
+  private symbols: string[] | undefined;
+  /** Offset of the per-entry pairs, after the symbol table. */
+  private pairsAt = 0;
+
+  constructor(
+    readonly count: number,
+    readonly ts: BigInt64Array,
+    readonly lines: Buffer,
+    readonly lineStart: Uint32Array,
+    /** The buffer holding the metadata section, which is mdBuf[mdAt, mdEnd) after its flag byte; mdAt -1: none. */
+    private readonly mdBuf: Buffer,
+    private readonly mdAt: number,
+    private readonly mdEnd: number,
+    /** Entries in the block and index of the first one in this view. */
+    private readonly n: number,
+    private readonly start: number,
+  ) {
+    if (mdAt < 0) this.md = null;
+  }
+
+  get metadata(): readonly Labels[] | null {
+    if (this.md === undefined) this.md = this.decodeMetadata();
+    return this.md;
+  }
+
+  /**
+   * Every string of the block's metadata symbol table (names and values); null without
+   * metadata. What a reader checks before deciding it needs the metadata at all.
+   */
+  metadataStrings(): readonly string[] | null {
+    if (this.mdAt < 0) return null;
+    if (this.symbols === undefined) this.readSymbols();
+    return this.symbols!;
+  }
+
+  private readSymbols(): void {
+    const raw = this.mdBuf;
+    const end = this.mdEnd;
+    const v = new Varints(raw, this.mdAt, end, 'block metadata');
+    const nsym = v.next();
+    if (nsym > end - v.p) throw new CorruptChunkError(`block metadata claims ${nsym} symbols`);
+    const symbols = new Array<string>(nsym);
+    for (let i = 0; i < nsym; i++) {
+      const len = v.next();
+      if (v.p + len > end) throw new CorruptChunkError('block metadata symbol overrun');
+      symbols[i] = raw.toString('utf8', v.p, v.p + len);
+      v.p += len;
+    }
+    this.symbols = symbols;
+    this.pairsAt = v.p;
+  }
+
+  private decodeMetadata(): Labels[] {
+    if (this.symbols === undefined) this.readSymbols();
+    const symbols = this.symbols!;
+    const nsym = symbols.length;
+    const end = this.mdEnd;
+    const v = new Varints(this.mdBuf, this.pairsAt, end, 'block metadata');
+    const start = this.start;
+    const stop = start + this.count;
+    // Label objects are shared by every entry with the same pair.
+    const pairs = new Map<number, Label>();
+    const out = new Array<Labels>(this.count);
+    for (let i = 0; i < this.n; i++) {
+      const k = v.next();
+      if (i < start || i >= stop) {
+        for (let j = 0; j < 2 * k; j++) v.next();
+        continue;
+      }
+      if (k === 0) {
+        out[i - start] = NO_LABELS;
+        continue;
+      }
+      const ls = new Array<Label>(k);
+      for (let j = 0; j < k; j++) {
+        const ni = v.next();
+        const vi = v.next();
+        if (ni >= nsym || vi >= nsym) throw new CorruptChunkError('block metadata symbol out of range');
+        const key = ni * nsym + vi;
+        let l = pairs.get(key);
+        if (l === undefined) {
+          l = Object.freeze({ name: symbols[ni], value: symbols[vi] });
+          pairs.set(key, l);
+        }
+        ls[j] = l;
+      }
+      out[i - start] = ls;
+    }
+    if (v.p !== end) throw new CorruptChunkError(`${end - v.p} trailing bytes after block metadata`);
+    return out;
+  }
+}
+
+/** The ts and line-length columns of a block, parsed for the entries in [from, through). */
+interface Columns {
+  /** Entries in the block; the range is entries [start, start + count). */
+  readonly n: number;
+  readonly start: number;
+  readonly count: number;
+  readonly ts: BigInt64Array;
+  readonly lineStart: Uint32Array;
+  /** Line bytes of the entries before `start`, and of all entries. */
+  readonly linesBefore: number;
+  readonly total: number;
+  /** Offset right after the lengths column. */
+  readonly p: number;
+}
+
+function lowerBoundF64(a: Float64Array, v: number, lo: number, hi: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+let offsScratch = new Float64Array(1024);
+
+/** Read position of uv(): module state, so the hot loops below call a function V8 inlines. */
+let pos = 0;
+
+/**
+ * The uvarint at raw[pos] (at most 8 bytes), advancing pos. Past the end, bytes read as
+ * undefined: the varint then runs to 8 bytes and throws, so callers check only pos at the end.
+ */
+function uv(raw: Uint8Array): number {
+  let b = raw[pos++];
+  if (b < 0x80) return b;
+  let r = b & 0x7f;
+  b = raw[pos++];
+  if (b < 0x80) return r | (b << 7);
+  r |= (b & 0x7f) << 7;
+  b = raw[pos++];
+  if (b < 0x80) return r | (b << 14);
+  r |= (b & 0x7f) << 14;
+  // 28 bits and more: as doubles, past int32.
+  let mul = 2097152;
+  for (let i = 3; i < 8; i++) {
+    b = raw[pos++];
+    r += (b & 0x7f) * mul;
+    if (b < 0x80) return r;
+    mul *= 128;
+  }
+  throw new CorruptChunkError(`bad varint in block before offset ${pos}`);
+}
+
+/**
+ * Reused ts and offset arrays for decoding blocks whose batches live only until the next read
+ * (see BlockScratch): no typed-array allocation per block.
+ */
+export class ColumnScratch {
+  private tsBuf = new BigInt64Array(1024);
+  private lsBuf = new Uint32Array(1025);
+
+  ts(n: number): BigInt64Array {
+    if (this.tsBuf.length < n) this.tsBuf = new BigInt64Array(Math.max(n, 2 * this.tsBuf.length));
+    return this.tsBuf.subarray(0, n);
+  }
+
+  lineStart(n: number): Uint32Array {
+    if (this.lsBuf.length < n) this.lsBuf = new Uint32Array(Math.max(n, 2 * this.lsBuf.length));
+    const a = this.lsBuf.subarray(0, n);
+    a[0] = 0;
+    return a;
+  }
+}
+
+/** Parses count, ts deltas and line lengths from raw[0, end), end = raw.length. */
+function parseColumns(raw: Buffer, end: number, minTs: bigint, from: bigint | undefined, through: bigint | undefined, into?: ColumnScratch): Columns {
+  pos = 0;
+  const n = uv(raw);
+  if (n > end) throw new CorruptChunkError(`block claims ${n} entries in ${end} bytes`);
+  // Offsets from minTs: a scratch reused across blocks (decoding is synchronous).
+  if (offsScratch.length < n) offsScratch = new Float64Array(Math.max(n, 2 * offsScratch.length));
+  const offs = offsScratch;
+  let off = 0;
+  for (let i = 0; i < n; i++) {
+    off += uv(raw);
+    offs[i] = off;
+  }
+  if (pos > end) throw new CorruptChunkError(`truncated block at offset ${end}`);
+  if (off > Number.MAX_SAFE_INTEGER) throw new CorruptChunkError('block time span too large');
+  // Entry range by offset from minTs: compare as numbers, no bigint per entry.
+  let start = 0;
+  let stop = n;
+  if (from !== undefined && from > minTs) start = from - minTs > MAX_BLOCK_SPAN ? n : lowerBoundF64(offs, Number(from - minTs), 0, n);
+  if (through !== undefined) {
+    if (through <= minTs) stop = 0;
+    else if (through - minTs <= MAX_BLOCK_SPAN) stop = lowerBoundF64(offs, Number(through - minTs), start, n);
+  }
+  if (stop < start) stop = start;
+  const count = stop - start;
+  const lineStart = into !== undefined ? into.lineStart(count + 1) : new Uint32Array(count + 1);
+  let linesBefore = 0;
+  for (let i = 0; i < start; i++) linesBefore += uv(raw);
+  let at = 0;
+  for (let i = start; i < stop; i++) {
+    at += uv(raw);
+    lineStart[i - start + 1] = at;
+  }
+  let total = linesBefore + at;
+  for (let i = stop; i < n; i++) total += uv(raw);
+  if (pos > end) throw new CorruptChunkError(`truncated block at offset ${end}`);
+  const ts = count === 0 ? EMPTY_BATCH.ts : into !== undefined ? into.ts(count) : new BigInt64Array(count);
+  if (count > 0) fillTimestamps(ts, minTs, offs, start, stop);
+  return { n, start, count, ts, lineStart, linesBefore, total, p: pos };
+}
 
 /**
  * ts[i] = base + off[i] without a BigInt allocation per entry: writes the two 32-bit halves of
- * each int64 through a Uint32Array view (little-endian hosts).
+ * each int64 through a Uint32Array view.
  */
 function fillTimestamps(out: BigInt64Array, base: bigint, offs: Float64Array, start: number, end: number): void {
   const n = end - start;
-  if (!LITTLE_ENDIAN) {
-    for (let i = 0; i < n; i++) out[i] = base + BigInt(offs[start + i]);
-    return;
-  }
   const u = BigInt.asUintN(64, base);
   const baseLo = Number(u & 0xffffffffn);
   const baseHi = Number(u >> 32n);
@@ -118,150 +435,77 @@ function fillTimestamps(out: BigInt64Array, base: bigint, offs: Float64Array, st
       lo -= TWO_32;
       hi += 1;
     }
-    halves[2 * i] = lo;
-    halves[2 * i + 1] = hi % TWO_32;
+    halves[2 * i + LO] = lo;
+    halves[2 * i + HI] = hi % TWO_32;
   }
+}
+
+/** Checks the metadata flag at head[p] (the section runs to `end`); returns the section's offset or -1. */
+function metadataAt(head: Buffer, p: number, end: number): number {
+  if (p >= end) throw new CorruptChunkError('block metadata flag missing');
+  const flag = head[p++];
+  if (flag === 1) return p;
+  if (flag !== 0 || p !== end) throw new CorruptChunkError(`bad block trailer (flag ${flag}, ${end - p} extra bytes)`);
+  return -1;
 }
 
 /**
- * Decodes the entries with from <= ts < through of a raw block whose first entry is at minTs.
- * Lines are a view of `raw`. Throws CorruptChunkError on any structural inconsistency.
+ * The entries with from <= ts < through of a decompressed block whose first entry is at minTs,
+ * metadata decoded on first use. `raw` is a RawBlock, or a whole format-2 raw block in one
+ * buffer (as encodeBlock makes it). Lines are a view of the block. Throws CorruptChunkError on
+ * a structural inconsistency (in the metadata: when it is first read).
  */
-export function decodeBlock(raw: Buffer, minTs: bigint, from?: bigint, through?: bigint): EntryBatch {
-  let p = 0;
+export function viewBlock(raw: Buffer | RawBlock, minTs: bigint, from?: bigint, through?: bigint, into?: ColumnScratch): EntryBatch {
+  if (Buffer.isBuffer(raw)) return viewContiguous(raw, minTs, from, through, into);
+  if (raw.version === 1) return viewBlockV1(raw.head, minTs, from, through, into);
+  const head = raw.head;
+  const c = parseColumns(head, head.length, minTs, from, through, into);
+  if (c.total !== raw.lines.length) throw new CorruptChunkError(`block line lengths sum to ${c.total}, its lines are ${raw.lines.length} bytes`);
+  const mdAt = metadataAt(head, c.p, head.length);
+  if (c.count === 0) return EMPTY_BATCH;
+  const lines = raw.lines.subarray(c.linesBefore, c.linesBefore + c.lineStart[c.count]);
+  return new BlockView(c.count, c.ts, lines, c.lineStart, head, mdAt, head.length, c.n, c.start);
+}
+
+/** Format 2 in one buffer: the lines are its last bytes. */
+function viewContiguous(raw: Buffer, minTs: bigint, from?: bigint, through?: bigint, into?: ColumnScratch): EntryBatch {
   const end = raw.length;
-  const rd = (): number => {
-    let result = 0;
-    let mul = 1;
-    for (let i = 0; i < 8; i++) {
-      if (p >= end) throw new CorruptChunkError(`truncated block at offset ${p}`);
-      const byte = raw[p++];
-      result += (byte & 0x7f) * mul;
-      if (byte < 0x80) return result;
-      mul *= 128;
-    }
-    throw new CorruptChunkError(`varint overflow in block at offset ${p}`);
-  };
-  const n = rd();
-  if (n > raw.length) throw new CorruptChunkError(`block claims ${n} entries in ${raw.length} bytes`);
-  const offs = new Float64Array(n);
-  let off = 0;
-  for (let i = 0; i < n; i++) {
-    off += rd();
-    offs[i] = off;
-  }
-  if (off > Number.MAX_SAFE_INTEGER) throw new CorruptChunkError('block time span too large');
-  // Entry range by offset from minTs: compare as numbers, no bigint per entry.
-  let start = 0;
-  let stop = n;
-  if (from !== undefined && from > minTs) {
-    const f = from - minTs;
-    if (f > MAX_BLOCK_SPAN) start = n;
-    else {
-      start = lowerBoundF64(offs, Number(f), 0, n);
-    }
-  }
-  if (through !== undefined) {
-    if (through <= minTs) stop = 0;
-    else {
-      const t = through - minTs;
-      if (t <= MAX_BLOCK_SPAN) {
-        stop = lowerBoundF64(offs, Number(t), start, n);
-      }
-    }
-  }
-  if (stop < start) stop = start;
-  const count = stop - start;
-  const lineStart = new Uint32Array(count + 1);
-  let linesBefore = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const len = rd();
-    if (i < start) linesBefore += len;
-    else if (i < stop) lineStart[i - start + 1] = lineStart[i - start] + len;
-    total += len;
-  }
-  if (p + total > end) throw new CorruptChunkError(`block lines overrun: need ${total} bytes at ${p}, block has ${end}`);
-  const linesAt = p;
-  p += total;
-  if (p >= end) throw new CorruptChunkError('block metadata flag missing');
-  const flag = raw[p++];
-  let metadata: Labels[] | null = null;
-  if (flag === 1) metadata = decodeMetadata(raw, p, end, n, start, stop);
-  else if (flag !== 0 || p !== end) throw new CorruptChunkError(`bad block trailer (flag ${flag}, ${end - p} extra bytes)`);
-  if (count === 0) return EMPTY_BATCH;
-  const ts = new BigInt64Array(count);
-  fillTimestamps(ts, minTs, offs, start, stop);
-  return {
-    count,
-    ts,
-    lines: raw.subarray(linesAt + linesBefore, linesAt + linesBefore + lineStart[count]),
-    lineStart,
-    metadata,
-  };
+  const c = parseColumns(raw, end, minTs, from, through, into);
+  const linesAt = end - c.total;
+  if (linesAt < c.p) throw new CorruptChunkError(`block lines overrun: need ${c.total} bytes after ${c.p}, block has ${end}`);
+  const mdAt = metadataAt(raw, c.p, linesAt);
+  if (c.count === 0) return EMPTY_BATCH;
+  const at = linesAt + c.linesBefore;
+  return new BlockView(c.count, c.ts, raw.subarray(at, at + c.lineStart[c.count]), c.lineStart, raw, mdAt, linesAt, c.n, c.start);
 }
 
-function decodeMetadata(raw: Buffer, p: number, end: number, n: number, start: number, stop: number): Labels[] {
-  const rd = (): number => {
-    let result = 0;
-    let mul = 1;
-    for (let i = 0; i < 8; i++) {
-      if (p >= end) throw new CorruptChunkError(`truncated block metadata at offset ${p}`);
-      const byte = raw[p++];
-      result += (byte & 0x7f) * mul;
-      if (byte < 0x80) return result;
-      mul *= 128;
-    }
-    throw new CorruptChunkError(`varint overflow in block metadata at offset ${p}`);
-  };
-  const nsym = rd();
-  if (nsym > end - p) throw new CorruptChunkError(`block metadata claims ${nsym} symbols`);
-  const symbols = new Array<string>(nsym);
-  for (let i = 0; i < nsym; i++) {
-    const len = rd();
-    if (p + len > end) throw new CorruptChunkError('block metadata symbol overrun');
-    symbols[i] = raw.toString('utf8', p, p + len);
-    p += len;
-  }
-  // Label objects are shared by every entry with the same pair: one allocation per distinct pair.
-  const pairs = new Map<number, Label>();
-  const out = new Array<Labels>(stop - start);
-  for (let i = 0; i < n; i++) {
-    const k = rd();
-    if (i < start || i >= stop) {
-      for (let j = 0; j < 2 * k; j++) rd();
-      continue;
-    }
-    if (k === 0) {
-      out[i - start] = NO_LABELS;
-      continue;
-    }
-    const ls = new Array<Label>(k);
-    for (let j = 0; j < k; j++) {
-      const ni = rd();
-      const vi = rd();
-      if (ni >= nsym || vi >= nsym) throw new CorruptChunkError(`block metadata symbol out of range`);
-      const key = ni * nsym + vi;
-      let l = pairs.get(key);
-      if (l === undefined) {
-        l = Object.freeze({ name: symbols[ni], value: symbols[vi] });
-        pairs.set(key, l);
-      }
-      ls[j] = l;
-    }
-    out[i - start] = ls;
-  }
-  if (p !== end) throw new CorruptChunkError(`${end - p} trailing bytes after block metadata`);
-  return out;
+/** Format 1: lines right after the lengths, metadata last. */
+function viewBlockV1(raw: Buffer, minTs: bigint, from?: bigint, through?: bigint, into?: ColumnScratch): EntryBatch {
+  const end = raw.length;
+  const c = parseColumns(raw, end, minTs, from, through, into);
+  if (c.p + c.total > end) throw new CorruptChunkError(`block lines overrun: need ${c.total} bytes at ${c.p}, block has ${end}`);
+  const mdAt = metadataAt(raw, c.p + c.total, end);
+  if (c.count === 0) return EMPTY_BATCH;
+  const linesAt = c.p + c.linesBefore;
+  return new BlockView(c.count, c.ts, raw.subarray(linesAt, linesAt + c.lineStart[c.count]), c.lineStart, raw, mdAt, end, c.n, c.start);
 }
 
-function lowerBoundF64(a: Float64Array, v: number, lo: number, hi: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/**
+ * The columns without the lines of the entries with from <= ts < through, from the raw head of
+ * a format-2 block whose lines are `linesSize` bytes: what counting needs. With `into`, the
+ * ts and lineStart arrays are views of its buffers (valid until its next use), as for viewBlock.
+ */
+export function viewColumns(head: Buffer, linesSize: number, minTs: bigint, from?: bigint, through?: bigint, into?: ColumnScratch): ColumnBatch {
+  const c = parseColumns(head, head.length, minTs, from, through, into);
+  if (c.total !== linesSize) throw new CorruptChunkError(`block line lengths sum to ${c.total}, expected ${linesSize}`);
+  const mdAt = metadataAt(head, c.p, head.length);
+  if (c.count === 0) return EMPTY_BATCH;
+  return new BlockView(c.count, c.ts, EMPTY, c.lineStart, head, mdAt, head.length, c.n, c.start);
 }
 
-const NO_LABELS: Labels = Object.freeze([]) as Labels;
+/** As viewBlock, with the metadata decoded (and checked) now. */
+export function decodeBlock(raw: Buffer | RawBlock, minTs: bigint, from?: bigint, through?: bigint): EntryBatch {
+  const b = viewBlock(raw, minTs, from, through);
+  void b.metadata;
+  return b;
+}

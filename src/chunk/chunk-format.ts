@@ -3,6 +3,7 @@ import type { Label, Labels } from '../model/labels.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { checksum } from './checksum.js';
 import { ENCODING_CODES, encodingFromCode } from './codec.js';
+import type { BlockVersion } from './block.js';
 import { CorruptChunkError } from './errors.js';
 
 /**
@@ -14,7 +15,8 @@ import { CorruptChunkError } from './errors.js';
  * docs/formats.md draws every field.
  */
 export const CHUNK_MAGIC = 0x48434b53; // "SKCH" as bytes on disk
-export const CHUNK_VERSION = 1;
+/** Written by encodeChunk; 1 (one frame per block, lines before metadata) is still read. */
+export const CHUNK_VERSION = 2;
 export const CHUNK_FIXED_HEADER = 72;
 
 /** Per-block statistics, readable without decompressing the block. */
@@ -37,7 +39,8 @@ export interface BlockMeta {
 }
 
 export interface ChunkHeader {
-  readonly version: number;
+  /** Format version: how blocks are laid out (see src/chunk/block.ts). */
+  readonly version: BlockVersion;
   readonly encoding: ChunkEncoding;
   readonly fingerprint: bigint;
   readonly labels: Labels;
@@ -62,6 +65,7 @@ export interface BlockToWrite {
   readonly rawLength: number;
   readonly linesSize: number;
   readonly crc: number;
+  /** The block as compressBlock (src/chunk/block.ts) makes it. */
   readonly data: Buffer;
   readonly ext?: Buffer;
 }
@@ -134,10 +138,11 @@ export function chunkHeaderLength(prefix: Buffer): number {
   return prefix.readUInt32LE(8);
 }
 
-function checkMagic(buf: Buffer): void {
+function checkMagic(buf: Buffer): BlockVersion {
   if (buf.readUInt32LE(0) !== CHUNK_MAGIC) throw new CorruptChunkError('not a Skald chunk (bad magic)');
   const v = buf[4];
-  if (v !== CHUNK_VERSION) throw new CorruptChunkError(`unsupported chunk format version ${v}`);
+  if (v !== 1 && v !== 2) throw new CorruptChunkError(`unsupported chunk format version ${v}`);
+  return v;
 }
 
 /** Parses and verifies (CRC) the header, labels and block table; `buf` may hold only the first dataOffset bytes. */
@@ -189,7 +194,7 @@ export function decodeChunkHeader(buf: Buffer): ChunkHeader {
   if (r.remaining !== 0) throw new CorruptChunkError(`${r.remaining} unexpected bytes after the block table`);
   if (sumEntries !== entries || sumCompressed !== compressedSize) throw new CorruptChunkError('chunk totals disagree with its block table');
   return {
-    version: CHUNK_VERSION,
+    version: checkMagic(buf),
     encoding,
     fingerprint,
     labels,

@@ -1,6 +1,6 @@
 import { sliceBatch, lowerBound, type EntryBatch } from './batch.js';
 import type { BlockSource } from './block-source.js';
-import { decodeBlock, encodeBlock, MAX_BLOCK_SPAN } from './block.js';
+import { compressBlock, decodeBlock, decompressBlock, encodeBlock, MAX_BLOCK_SPAN } from './block.js';
 import type { ByteWriter } from './bytes.js';
 import { checksum } from './checksum.js';
 import type { BlockToWrite } from './chunk-format.js';
@@ -33,7 +33,7 @@ export class CutBlock implements BlockSource, BlockToWrite {
     this.entries = batch.count;
     this.rawLength = raw.length;
     this.linesSize = batch.lineStart[batch.count];
-    const data = codec.compress(raw);
+    const data = compressBlock(codec, raw, this.linesSize);
     // A codec that stores the bytes as they are hands back the scratch buffer itself.
     this.data = scratch !== undefined && data.buffer === raw.buffer ? Buffer.from(data) : data;
     this.crc = checksum(this.data);
@@ -60,7 +60,7 @@ export class CutBlock implements BlockSource, BlockToWrite {
   }
 
   read(from: bigint, through: bigint): EntryBatch {
-    return decodeBlock(this.codec.decompress(this.data, this.rawLength), this.minTs, from, through);
+    return decodeBlock(decompressBlock(this.codec, this.data, this.rawLength, this.linesSize, 2), this.minTs, from, through);
   }
 }
 

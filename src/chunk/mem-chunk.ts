@@ -271,6 +271,11 @@ export class MemChunk {
     });
   }
 
+  /** The cut blocks' compressed bytes, in blockStats() order: for readers that decompress blocks themselves. */
+  blockData(): Buffer[] {
+    return this.blocks.map((b) => b.data);
+  }
+
   private sources(): BlockSource[] {
     const s: BlockSource[] = [...this.blocks];
     if (this.head.count > 0) s.push(headSource(this.head));

@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { chunkHeaderLength, decodeChunkHeader } from './chunk-format.js';
+import { decompressBlock } from './block.js';
+import { checksum } from './checksum.js';
+import { CHUNK_VERSION, chunkHeaderLength, decodeChunkHeader, encodeChunk } from './chunk-format.js';
+import { getCodec } from './codec.js';
 import { CorruptChunkError } from './errors.js';
 import { MemChunk } from './mem-chunk.js';
 import { decodeChunk } from './stored-chunk.js';
@@ -94,4 +97,51 @@ describe('StoredChunk', () => {
     assert.throws(() => decodeChunk(Buffer.concat([buf, Buffer.from([0])])), CorruptChunkError);
     assert.throws(() => decodeChunk(Buffer.from('nope, not a chunk at all')), CorruptChunkError);
   });
+
+  it('verifies block CRCs on first read when asked to be lazy', () => {
+    const entries = Array.from({ length: 60 }, (_, i) => ({ ts: T0 + BigInt(i), line: `entry ${i}`, md: [] }));
+    const buf = build(entries, 200).encode();
+    const bad = Buffer.from(buf);
+    bad[bad.length - 3] ^= 0x5a;
+    assert.throws(() => decodeChunk(bad), CorruptChunkError);
+    const s = decodeChunk(bad, true);
+    assert.equal(s.countInRange(...ALL), 60);
+    assert.throws(() => [...s.batches(...ALL)], CorruptChunkError);
+    assert.deepEqual(flatten(decodeChunk(buf, true).batches(...ALL)), expected(entries));
+  });
+
+  it('reads format-1 chunks', () => {
+    const entries = Array.from({ length: 90 }, (_, i) => ({ ts: T0 + BigInt(i >> 1), line: `entry ${i}`, md: i % 3 ? [{ name: 'k', value: `v${i % 2}` }] : [] }));
+    const v2 = build(entries, 300, 'zstd').encode();
+    assert.equal(decodeChunkHeader(v2).version, CHUNK_VERSION);
+    const v1 = formatOne(v2);
+    const s = decodeChunk(v1);
+    assert.equal(s.header.version, 1);
+    assert.deepEqual(flatten(s.batches(...ALL)), expected(entries));
+    const from = T0 + 10n;
+    assert.deepEqual(flatten(s.batches(from, from + 7n)), expected(entries, from, from + 7n));
+    v1[4] = 3;
+    assert.throws(() => decodeChunk(v1), CorruptChunkError);
+  });
 });
+
+/** The same chunk in format 1: each block's lines before its metadata, compressed as one frame. */
+function formatOne(chunk: Buffer): Buffer {
+  const h = decodeChunkHeader(chunk);
+  const codec = getCodec(h.encoding);
+  const blocks = h.blocks.map((m) => {
+    const data = chunk.subarray(h.dataOffset + m.offset, h.dataOffset + m.offset + m.length);
+    const parts = decompressBlock(codec, data, m.rawLength, m.linesSize, 2);
+    const raw = Buffer.concat([parts.head, parts.lines]);
+    // The columns end after 1 + 2 × count varints.
+    let colsEnd = 0;
+    for (let k = 0; k < 1 + 2 * m.entries; k++) while (raw[colsEnd++] >= 0x80);
+    const v1 = Buffer.concat([raw.subarray(0, colsEnd), parts.lines, raw.subarray(colsEnd, raw.length - m.linesSize)]);
+    const c = codec.compress(v1);
+    return { minTs: m.minTs, maxTs: m.maxTs, entries: m.entries, rawLength: v1.length, linesSize: m.linesSize, crc: checksum(c), data: c };
+  });
+  const out = encodeChunk({ encoding: h.encoding, fingerprint: h.fingerprint, labels: h.labels, blocks });
+  out[4] = 1;
+  out.writeUInt32LE(checksum(out.subarray(0, h.dataOffset - 4)), h.dataOffset - 4);
+  return out;
+}

@@ -206,6 +206,9 @@ const limits: Schema<LimitsConfig> = {
   skald_partial_results: leaf(T.bool, false, 'A query over max_entries_limit_per_query, max_query_series or max_query_bytes_read answers what it has plus a `warnings` entry instead of failing; a request opts in with `X-Skald-Partial-Results: true` (docs/limits.md).', {
     flag: 'querier.partial-results', skald: true,
   }),
+  skald_cpu_share: leaf(T.float({ min: 0 }), 0, 'Most of the main thread (a fraction) this tenant\'s pushes and queries take while other tenants are active, leaving headroom for their requests; 0 or 1 = no cap (docs/limits.md).', {
+    flag: 'server.tenant-cpu-share', skald: true,
+  }),
 };
 
 const runtimeConfig: Schema<RuntimeConfigConfig> = {

@@ -141,6 +141,8 @@ export interface LimitsConfig {
   deletion_mode: string;
   /** Skald: limits of reads answer a partial result with a warning instead of an error. */
   skald_partial_results: boolean;
+  /** Skald: fraction of the main thread the tenant may take while others are active; 0 = no cap. */
+  skald_cpu_share: number;
 }
 
 export interface RuntimeConfigConfig {

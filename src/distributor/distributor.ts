@@ -7,7 +7,11 @@ import { HttpError, TooManyRequestsError, UnprocessableError } from '../util/err
 import { TokenBucket } from '../util/token-bucket.js';
 import { formatPushErrors, validatePush } from './validation/index.js';
 
-/** What the distributor hands validated streams to: the local ingester, or a ring client later. */
+/**
+ * What the distributor hands validated streams to: the local ingester, or a ring client later.
+ * push() reads the streams' columns and lines before it returns (the returned promise may still
+ * be pending): their buffers are reused afterwards.
+ */
 export interface PushTarget {
   push(tenant: string, streams: readonly StreamEntries[]): Promise<{ errors: string[]; status: 400 | 429 }>;
 }
@@ -35,7 +39,14 @@ export class Distributor {
   async push(tenant: string, req: PushRequest): Promise<void> {
     // Everything is handed over synchronously: while the WAL write is awaited, nothing here
     // keeps the request's objects alive (they would outlive young-generation collections).
-    const { errors, pushed } = this.forward(tenant, req);
+    let forwarded: ReturnType<Distributor['forward']>;
+    try {
+      forwarded = this.forward(tenant, req);
+    } finally {
+      // Validated, appended and WAL-encoded: the decoded body's buffer can serve the next push.
+      req.release?.();
+    }
+    const { errors, pushed } = forwarded;
     let status = 400;
     if (pushed !== undefined) {
       const res = await pushed;

@@ -11,6 +11,7 @@ import { Wal, type WalAppendRecord, type WalRecord } from './wal/index.js';
 import type { FailedEntry, Stream, StreamSettings, FlushReason } from './stream.js';
 import { TailHub } from '../tail/hub.js';
 import { TenantStreams } from './tenant.js';
+import { tuneGcForIngestion } from './gc-tuning.js';
 
 export type LimitsFor = (tenant: string) => LimitsConfig;
 
@@ -76,6 +77,7 @@ export class Ingester {
 
   /** Replays the WAL (if enabled) and starts the flush and checkpoint loops. */
   async start(): Promise<void> {
+    tuneGcForIngestion();
     if (this.cfg.wal.enabled) {
       const t0 = performance.now();
       this.metrics.walReplayActive.set(1);

@@ -6,7 +6,7 @@
 import { goQuote } from '../model/labels.js';
 import { BadRequestError } from '../util/errors.js';
 import { parseMediaType } from './content-type.js';
-import { decodeContentEncoding, decodeSnappy, InflateError } from './decompress.js';
+import { decodeContentEncoding, decodeSnappyBody, InflateError } from './decompress.js';
 import { JsonIterError } from './json/iterator.js';
 import { decodeJsonLegacy } from './json/legacy.js';
 import { decodeJsonV1 } from './json/v1.js';
@@ -16,7 +16,8 @@ import type { DecodeOptions, PushRequest } from './types.js';
 const SUPPORTED_ENCODINGS = new Set(['', 'snappy', 'gzip', 'deflate']);
 
 /**
- * Decodes a push body. Lines of the result are subarrays of the (decompressed) body.
+ * Decodes a push body. Lines of the result are subarrays of the (decompressed) body; a snappy
+ * body is decoded into a pooled buffer, which the result's release() gives back.
  * Rejects with HttpError subclasses carrying Loki's status and text.
  */
 export async function decodePushRequest(body: Buffer, opts: DecodeOptions): Promise<PushRequest> {
@@ -40,5 +41,13 @@ export async function decodePushRequest(body: Buffer, opts: DecodeOptions): Prom
       throw err;
     }
   }
-  return decodePushProto(await decodeSnappy(raw, opts.maxDecompressedBytes));
+  const decoded = await decodeSnappyBody(raw, opts.maxDecompressedBytes);
+  try {
+    const req = decodePushProto(decoded.data);
+    req.release = decoded.release;
+    return req;
+  } catch (err) {
+    decoded.release();
+    throw err;
+  }
 }

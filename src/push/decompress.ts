@@ -11,6 +11,8 @@ import {
 import snappy from 'snappy';
 import { goQuote } from '../model/labels.js';
 import { BadRequestError, PayloadTooLargeError } from '../util/errors.js';
+import { releaseBody, takeBody } from './body-pool.js';
+import { SNAPPY_SLACK, snappyDecodeInto } from './snappy.js';
 
 /** Loki's text for a body over the size limit (pkg/util: ParseProtoReader). */
 export function tooLarge(size: number, max: number): PayloadTooLargeError {
@@ -137,6 +139,46 @@ export function snappyDecodedLength(body: Buffer): number {
     mul *= 128;
   }
   return -1;
+}
+
+/** Bytes of the length preamble of a snappy block whose snappyDecodedLength is not -1. */
+function preambleLength(body: Buffer): number {
+  let i = 0;
+  while (body[i] >= 0x80) i++;
+  return i + 1;
+}
+
+/** A decoded body; `release()` hands its buffer back for reuse: after it, `data` must not be read. */
+export interface DecodedBody {
+  readonly data: Buffer;
+  release(): void;
+}
+
+const NOTHING_TO_RELEASE = (): void => undefined;
+
+/**
+ * decodeSnappy into a pooled buffer (see body-pool.ts). Bodies too large for the event loop
+ * take decodeSnappy's thread-pool path and a buffer of their own.
+ */
+export async function decodeSnappyBody(body: Buffer, max: number): Promise<DecodedBody> {
+  if (body.length > SNAPPY_ASYNC_BYTES) return { data: await decodeSnappy(body, max), release: NOTHING_TO_RELEASE };
+  const declared = snappyDecodedLength(body);
+  if (declared < 0) throw new BadRequestError(SNAPPY_CORRUPT);
+  if (declared > max) throw tooLarge(declared, max);
+  const buf = takeBody(declared + SNAPPY_SLACK);
+  if (!snappyDecodeInto(body, preambleLength(body), buf, declared)) {
+    releaseBody(buf);
+    throw new BadRequestError(SNAPPY_CORRUPT);
+  }
+  let released = false;
+  return {
+    data: buf.subarray(0, declared),
+    release: () => {
+      if (released) return;
+      released = true;
+      releaseBody(buf);
+    },
+  };
 }
 
 /** Decodes a snappy block, checking the declared length against `max` first. */

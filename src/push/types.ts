@@ -25,6 +25,12 @@ export interface PushStream {
 
 export interface PushRequest {
   streams: PushStream[];
+  /**
+   * Set when the lines are in a pooled buffer: gives it back. Call it once nothing reads the
+   * lines any more (the distributor does, after handing the entries over); calling it again does
+   * nothing, and not calling it only costs the buffer's reuse.
+   */
+  release?: () => void;
 }
 
 export interface DecodeOptions {

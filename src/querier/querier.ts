@@ -6,6 +6,7 @@ import type { LabelMatcher } from '../model/matcher.js';
 import type { Nanos } from '../model/time.js';
 import type { Direction } from './params.js';
 import { selectLogs, type SelectLogsResult } from './select-logs.js';
+import { BlockScratch } from './block-decoder.js';
 import { memHandle } from './mem-segments.js';
 import { mergeSeries, type SeriesSource } from './sources.js';
 
@@ -39,9 +40,11 @@ export class Querier {
   /** Every stream of the tenant matching the selector with data possibly in [start, end). */
   async selectSeries(tenant: string, matchers: readonly LabelMatcher[], start: Nanos, end: Nanos): Promise<SeriesSource[]> {
     const mem: SeriesSource[] = [];
+    // One scratch per selection: a query reads its blocks one at a time.
+    const scratch = new BlockScratch();
     for (const s of this.ingester.select(tenant, matchers)) {
       const chunks = s.chunksOverlapping(start, end);
-      if (chunks.length > 0) mem.push({ labels: s.labels, key: s.key, chunks: chunks.map(memHandle) });
+      if (chunks.length > 0) mem.push({ labels: s.labels, key: s.key, chunks: chunks.map((c) => memHandle(c, scratch)) });
     }
     const stored = await this.store.series(tenant, start, end, matchers);
     return mergeSeries([mem, stored]);

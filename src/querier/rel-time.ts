@@ -32,7 +32,7 @@ export class RelTime {
     return Number(ts - this.base);
   }
 
-  view(b: EntryBatch): TsView {
+  view(b: Pick<EntryBatch, 'ts' | 'count'>): TsView {
     const n = b.ts.length * 2;
     return { lo: new Uint32Array(b.ts.buffer, b.ts.byteOffset, n), hi: new Int32Array(b.ts.buffer, b.ts.byteOffset, n) };
   }

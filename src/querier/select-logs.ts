@@ -9,7 +9,7 @@ import { LogCursor, type QueryEntry } from './log-cursor.js';
 import type { Direction } from './params.js';
 import { RelTime } from './rel-time.js';
 import { SeriesCursor } from './series-cursor.js';
-import { chunkGroups, countRead, newReadStats, Pacer, type ChunkGroup, type ReadStats } from './series-plan.js';
+import { chunkGroups, newReadStats, Pacer, readSegment, type ChunkGroup, type ReadStats } from './series-plan.js';
 import type { SeriesSource } from './sources.js';
 
 export interface LogStream {
@@ -129,8 +129,7 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
       if (seg.maxTs < req.start || seg.minTs >= req.end) continue;
       if (!mayEnter(time.rel(forward ? (seg.minTs > req.start ? seg.minTs : req.start) : (seg.maxTs < spanEnd ? seg.maxTs : spanEnd)))) break;
       if (s > 0) await pacer.tick();
-      const batches = seg.read(req.start, req.end, false);
-      countRead(stats, batches);
+      const batches = readSegment(seg, req.start, req.end, stats, scan?.blockLiteral());
       let pos = 0;
       const firstPos: number[] = [];
       for (const b of batches) {

@@ -1,4 +1,6 @@
 import { EMPTY_BATCH, sliceBatchByTime, type EntryBatch } from '../chunk/index.js';
+import type { ColumnBatch } from '../chunk/batch.js';
+import type { Needle } from './line-prefilter.js';
 import { EMPTY_LABELS, type Labels } from '../model/labels.js';
 import { ClientClosedError } from '../util/errors.js';
 import type { ChunkBlocks, ChunkHandle, Segment, SeriesSource } from './sources.js';
@@ -15,11 +17,35 @@ export function newReadStats(): ReadStats {
 }
 
 /** Counts what a read handed out. */
-export function countRead(stats: ReadStats, batches: readonly EntryBatch[]): void {
+export function countRead(stats: ReadStats, batches: readonly ColumnBatch[]): void {
   for (const b of batches) {
     stats.decompressedLines += b.count;
     stats.decompressedBytes += b.lineStart[b.count] - b.lineStart[0];
   }
+}
+
+/**
+ * A segment's entries in [from, through), for a reader whose kept lines all contain `need` when
+ * it is given: a segment wholly inside the range with exact statistics may then skip blocks that
+ * lack it, and is counted in `stats` from its statistics, as if it had been read whole.
+ */
+export function readSegment(seg: Segment, from: bigint, through: bigint, stats: ReadStats, need?: Needle): readonly EntryBatch[] {
+  const whole = need !== undefined && seg.exact && seg.minTs >= from && seg.maxTs < through;
+  const batches = seg.read(from, through, false, whole ? need : undefined);
+  if (whole) {
+    stats.decompressedLines += seg.entries;
+    stats.decompressedBytes += seg.lineBytes;
+  } else {
+    countRead(stats, batches);
+  }
+  return batches;
+}
+
+/** A segment's entries in [from, through) without their lines where that saves work, counted in `stats`. */
+export function readColumns(seg: Segment, from: bigint, through: bigint, stats: ReadStats): readonly ColumnBatch[] {
+  const batches = seg.columns !== undefined ? seg.columns(from, through) : seg.read(from, through, false);
+  countRead(stats, batches);
+  return batches;
 }
 
 /**
@@ -181,16 +207,35 @@ function mergeDedupe(perChunk: readonly EntryBatch[][], stats: ReadStats): Entry
   return gather(out);
 }
 
+/** How a Pacer yields: resolves when its query may run again; `sliceMs` overrides the slice length. */
+export type PaceYield = (() => Promise<void>) & { readonly sliceMs?: number };
+
+const yieldToLoop: PaceYield = () => new Promise<void>((resolve) => setImmediate(resolve));
+let paceYieldFor: ((signal: AbortSignal | undefined) => PaceYield | undefined) | undefined;
+
+/**
+ * Lets the server yield a query's slices through its fair scheduler (src/server/fair-scheduler.ts)
+ * instead of one plain event-loop turn, keyed by the query's signal.
+ */
+export function setPaceYield(factory: ((signal: AbortSignal | undefined) => PaceYield | undefined) | undefined): void {
+  paceYieldFor = factory;
+}
+
 /** Yields to the event loop every few milliseconds of work and stops when the query is cancelled. */
 export class Pacer {
   private last = performance.now();
+  private readonly yieldNow: PaceYield;
+  private readonly sliceMs: number;
 
-  constructor(private readonly signal: AbortSignal | undefined, private readonly sliceMs = 4) {}
+  constructor(private readonly signal: AbortSignal | undefined, sliceMs = 4) {
+    this.yieldNow = paceYieldFor?.(signal) ?? yieldToLoop;
+    this.sliceMs = this.yieldNow.sliceMs ?? sliceMs;
+  }
 
   async tick(): Promise<void> {
     if (this.signal?.aborted) throw new ClientClosedError();
     if (performance.now() - this.last < this.sliceMs) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.yieldNow();
     this.last = performance.now();
     if (this.signal?.aborted) throw new ClientClosedError();
   }

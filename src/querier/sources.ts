@@ -1,4 +1,6 @@
 import type { EntryBatch } from '../chunk/index.js';
+import type { ColumnBatch } from '../chunk/batch.js';
+import type { Needle } from './line-prefilter.js';
 import type { Labels } from '../model/labels.js';
 import type { Nanos } from '../model/time.js';
 
@@ -38,8 +40,16 @@ export interface Segment {
   /**
    * The entries with from <= ts < through, ascending. Unless `stable`, the batches may be views
    * of a buffer the next read of the same query reuses: copy what must outlive the next read.
+   * With `need` (bytes every wanted line contains), a reader may leave out blocks whose bytes
+   * do not contain it, without decoding them; pass it only for a segment lying wholly inside
+   * [from, through) with exact statistics (see readSegment), which then count what was read.
    */
-  read(from: bigint, through: bigint, stable: boolean): readonly EntryBatch[];
+  read(from: bigint, through: bigint, stable: boolean, need?: Needle): readonly EntryBatch[];
+  /**
+   * As read(), without the line bytes, for segments that can skip decompressing them (one
+   * stored or cut block); valid until the next read of the same query. See readColumns.
+   */
+  columns?(from: bigint, through: bigint): readonly ColumnBatch[];
 }
 
 /** All chunks of one stream that may hold data for a query. */

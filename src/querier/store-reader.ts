@@ -1,5 +1,6 @@
 import { decodeChunk, type EntryBatch, type StoredChunk } from '../chunk/index.js';
-import type { BlockMeta } from '../chunk/chunk-format.js';
+import { verifyBlock } from '../chunk/stored-chunk.js';
+import type { BlockMeta, ChunkHeader } from '../chunk/chunk-format.js';
 import type { ChunkRef, IndexStore } from '../index/index.js';
 import { labelsToString } from '../model/labels.js';
 import type { LabelMatcher } from '../model/matcher.js';
@@ -43,12 +44,13 @@ class ChunkCache {
 const CHUNK_CACHE_BYTES = 32 << 20;
 const cache = new ChunkCache(CHUNK_CACHE_BYTES);
 
-/** Reads (or takes from the cache) and verifies a chunk object. */
+/** Reads (or takes from the cache) a chunk object; its header is verified here, each block when first read. */
 async function fetchChunk(objects: ObjectStore, key: string): Promise<{ chunk: StoredChunk; bytes: Buffer }> {
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const bytes = await objects.get(key);
-  const chunk = decodeChunk(bytes);
+  // Block CRCs are checked when a block is first read (see verified below).
+  const chunk = decodeChunk(bytes, true);
   cache.set(key, chunk, bytes);
   return { chunk, bytes };
 }
@@ -76,20 +78,38 @@ function storedSegments(chunk: StoredChunk, bytes: Buffer, scratch: BlockScratch
       lineBytes += m.linesSize;
     }
     const minTs = group[0].minTs;
-    const read = group.length === 1
-      ? singleBlockReader(h.encoding, bytes, h.dataOffset, group[0], scratch)
-      : (from: bigint, through: bigint): readonly EntryBatch[] => [...chunk.batches(from > minTs ? from : minTs, through <= max ? through : max + 1n)];
-    out.push({ minTs, maxTs: max, entries, lineBytes, exact: true, read });
+    const reader = group.length === 1
+      ? singleBlockReader(h, bytes, group[0], scratch)
+      : { read: (from: bigint, through: bigint): readonly EntryBatch[] => [...chunk.batches(from > minTs ? from : minTs, through <= max ? through : max + 1n)] };
+    out.push({ minTs, maxTs: max, entries, lineBytes, exact: true, ...reader });
     i = j;
   }
   return out;
 }
 
-function singleBlockReader(encoding: StoredChunk['encoding'], bytes: Buffer, dataOffset: number, m: BlockMeta, scratch: BlockScratch) {
-  const data = bytes.subarray(dataOffset + m.offset, dataOffset + m.offset + m.length);
-  return (from: bigint, through: bigint, stable: boolean): readonly EntryBatch[] => {
-    const b = scratch.decodeBlock(encoding, data, m, from, through, stable);
-    return b.count > 0 ? [b] : [];
+/** Blocks of cached chunks whose CRC has been checked. */
+const verified = new WeakSet<BlockMeta>();
+
+function singleBlockReader(h: ChunkHeader, bytes: Buffer, m: BlockMeta, scratch: BlockScratch): Pick<Segment, 'read' | 'columns'> {
+  const data = bytes.subarray(h.dataOffset + m.offset, h.dataOffset + m.offset + m.length);
+  const { encoding, version } = h;
+  const verify = (): void => {
+    if (verified.has(m)) return;
+    verifyBlock(m, data, h.blocks.indexOf(m));
+    verified.add(m);
+  };
+  return {
+    read(from, through, stable, need) {
+      verify();
+      const b = scratch.decodeBlock(encoding, data, m, version, from, through, stable, need);
+      return b.count > 0 ? [b] : [];
+    },
+    columns(from, through) {
+      // Format 2: the head frame has a CRC of its own, checked by decodeColumns.
+      if (version === 1) verify();
+      const b = scratch.decodeColumns(encoding, data, m, version, from, through, version === 1 || verified.has(m));
+      return b.count > 0 ? [b] : [];
+    },
   };
 }
 

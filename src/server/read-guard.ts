@@ -1,11 +1,17 @@
 import type { LimitsConfig } from '../config/types.js';
 import type { ChunkHandle, SeriesSource } from '../querier/sources.js';
 import { ClientClosedError } from '../util/errors.js';
+import { mainThread } from './fair-scheduler.js';
 
 /** Longest stretch a query computes before letting other requests (and its own deadline timer) run. */
 const SLICE_MS = 2;
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The guard's yield: through the fair scheduler when the query is bound to a tenant. */
+function yielderFor(signal: AbortSignal): () => Promise<void> {
+  return mainThread.yielder(signal) ?? yieldToLoop;
+}
 
 /**
  * Wraps the chunks a query reads. Before each chunk it stops the query if its signal fired
@@ -19,7 +25,11 @@ export class ReadGuard {
   private budget = 0;
   private stopped = false;
 
-  constructor(private readonly signal: AbortSignal) {}
+  private readonly yieldNow: () => Promise<void>;
+
+  constructor(private readonly signal: AbortSignal) {
+    this.yieldNow = yielderFor(signal);
+  }
 
   /** Stop reading after about this many line bytes; 0 = no budget. */
   limitBytes(max: number): void {
@@ -64,7 +74,7 @@ export class ReadGuard {
   private async checkpoint(): Promise<void> {
     if (this.signal.aborted) throw new ClientClosedError();
     if (performance.now() - this.lastYield < SLICE_MS) return;
-    await yieldToLoop();
+    await this.yieldNow();
     this.lastYield = performance.now();
     if (this.signal.aborted) throw new ClientClosedError();
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidObjectKeyError } from './errors.js';
+import { InvalidObjectKeyError, ObjectNotFoundError } from './errors.js';
 import { FilesystemObjectStore } from './filesystem.js';
 import { runObjectStoreConformance } from './object-store.conformance.js';
 
@@ -49,6 +49,23 @@ describe('FilesystemObjectStore', () => {
       await s.put('a/b', Buffer.from('x'));
       await assert.rejects(s.put('a', Buffer.from('y')), InvalidObjectKeyError);
       await assert.rejects(s.put('a/b/c', Buffer.from('y')), InvalidObjectKeyError);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('reads small objects and large ones (read asynchronously) whole; a directory is not an object', async () => {
+    const root = await tempRoot();
+    try {
+      const s = new FilesystemObjectStore(root, { fsync: false });
+      for (const size of [0, 1, 4095, 70_000, (2 << 20) + 1, 5 << 20]) {
+        const data = Buffer.alloc(size);
+        for (let i = 0; i < size; i++) data[i] = (i * 31 + size) & 0xff;
+        await s.put(`x/o${size}`, data);
+        assert.ok((await s.get(`x/o${size}`)).equals(data), `size ${size}`);
+      }
+      await assert.rejects(s.get('x'), ObjectNotFoundError);
+      await assert.rejects(s.get('x/o1/deeper'), ObjectNotFoundError);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

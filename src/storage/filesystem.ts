@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidObjectKeyError, ObjectNotFoundError } from './errors.js';
@@ -17,6 +18,34 @@ function errCode(err: unknown): string | undefined {
 }
 
 const MISSING = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
+
+/**
+ * Objects up to this size are read with synchronous calls. Every async fs call is a thread-pool
+ * round trip costing tens of µs of CPU, and fs/promises readFile makes four or more: reading
+ * the 1,000 chunks of a 200 MB query that way cost ~0.15–0.3 s of CPU, read synchronously
+ * ~0.02 s. Chunks are small (target 1.5 MiB), so the event loop is blocked only briefly.
+ */
+const SYNC_READ_MAX = 2 << 20;
+
+/** The whole file when it is at most SYNC_READ_MAX bytes, else undefined; EISDIR for a directory. */
+function readSmallSync(p: string): Buffer | undefined {
+  const fd = openSync(p, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: ${p}`), { code: 'EISDIR' });
+    if (!st.isFile() || st.size > SYNC_READ_MAX) return undefined;
+    const out = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < out.length) {
+      const n = readSync(fd, out, got, out.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === out.length ? out : out.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * Objects as files under rootDir; '/' in a key maps to subdirectories. A put writes a temporary
@@ -42,7 +71,7 @@ export class FilesystemObjectStore implements ObjectStore {
   async get(key: string): Promise<Buffer> {
     const p = this.pathOf(key);
     try {
-      return await readFile(p);
+      return readSmallSync(p) ?? (await readFile(p));
     } catch (err) {
       if (MISSING.has(errCode(err) ?? '')) throw new ObjectNotFoundError(key);
       throw err;

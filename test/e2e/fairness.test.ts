@@ -1,19 +1,39 @@
 /**
  * A bounded loopback load test: tenant A floods pushes and heavy queries while tenant B keeps
- * pushing and querying a little. B's p99 latencies under A's load are compared with B's alone.
- * The server runs as a child process so the load generator does not share its event loop.
+ * pushing and querying a little; B's p99 latencies under A's load must stay within 2x of B's alone.
+ *
+ * Made to measure something on a shared 2-core machine (it runs inside `npm test`, beside other
+ * tests): the server is a child process, and A's load generator another one at the lowest CPU
+ * priority, so that neither shares B's event loop and the generator's own CPU use (an artifact of
+ * running the clients on the server's 2 cores) does not compete with the server and B; B's unloaded and loaded phases alternate for several rounds and the samples of
+ * each kind are pooled, so both see the same background noise; A's flood is bounded in time and
+ * requests.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { encodeJsonPush, type TestStream } from '../helpers/push-client.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism, loadavg, setPriority } from 'node:os';
+import { encodeJsonPush } from '../helpers/push-client.js';
 import { makeDataDir, removeDir, startSkald, writeConfig, type SkaldProcess } from '../helpers/server.js';
 
 const SEC = 1_000_000_000n;
-const BASELINE_MS = 4000;
-const LOADED_MS = 9000;
+const ROUNDS = 5;
+const BASELINE_MS = 1500;
+const LOADED_MS = 2500;
+/** A's load starts this long before B measures under it, so its queues are full. */
+const RAMP_MS = 300;
+/** Above this 1-minute load average per core at the start, the 2x ratio is reported, not judged. */
+const MAX_LOAD_PER_CORE = 2;
+/** At most this many of A's pushes and queries per loaded phase: the flood is bounded. */
+const MAX_A_REQUESTS = 3000;
 
-const CONFIG = `
+const config = (dir: string) => `
 auth_enabled: true
+runtime_config:
+  file: ${join(dir, 'overrides.yaml')}
+  period: 100ms
 ingester:
   chunk_block_size: 16384
   chunk_target_size: 65536
@@ -27,45 +47,103 @@ limits_config:
   max_global_streams_per_user: 0
   discover_service_name: []
   discover_log_levels: false
+  # While other tenants are active, a tenant's work takes at most a quarter of the main thread.
+  skald_cpu_share: 0
 `;
+
+/** A's ingestion limit, as an operator would set it for a tenant that floods: A pushes far more. */
+const A_LIMITS = `
+overrides:
+  a:
+    ingestion_rate_mb: 1
+    ingestion_burst_size_mb: 2
+`;
+
+/**
+ * Tenant A in a child process: 3 connections pushing 2,000-line bodies (20 streams, entries just
+ * before it started) back to back and 6 heavy metric queries in a loop, between 'start' and 'stop'; on
+ * 'stop' it waits for its requests in flight and reports what it did.
+ */
+const TENANT_A = `
+const { url, maxRequests } = JSON.parse(process.argv[1]);
+const now = () => BigInt(Date.now()) * 1000000n;
+function body(seq) {
+  const t = now(), streams = [];
+  for (let s = 0; s < 20; s++) {
+    const values = [];
+    for (let i = 0; i < 100; i++) {
+      values.push([String(t - BigInt(2000 - s * 100 - i) * 1000n), 'level=' + (i % 7 === 0 ? 'error' : 'info') + ' seq=' + seq + ' i=' + i + ' msg="request served" path=/api/v1/items/' + (i % 97) + ' took=' + (i % 300) + 'ms']);
+    }
+    streams.push({ stream: { app: 'a', n: String(s) }, values });
+  }
+  return JSON.stringify({ streams });
+}
+// Made up front (distinct, so A's accepted pushes are real appends, not duplicates), so that during
+// the measurement the generator spends its time sending, not encoding.
+const bodies = Array.from({ length: 150 }, (_, k) => body(k));
+const heavy = 'sum by (n) (count_over_time({app="a"} |~ "level=error.*took=[0-9]+ms" [1m]))';
+let running = false, started = 0, next = 0, stats;
+async function loop(kind) {
+  while (running && started < maxRequests) {
+    started++;
+    let res, last;
+    if (kind === 'push') {
+      const b = bodies[next++ % bodies.length];
+      res = await fetch(url + '/loki/api/v1/push', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Scope-OrgID': 'a' }, body: b });
+      stats.pushes++; stats.pushBytes += b.length; last = b;
+    } else {
+      const t0 = performance.now();
+      const q = new URLSearchParams({ query: heavy, start: String(now() - 900n * 1000000000n), end: String(now()), step: '5' });
+      res = await fetch(url + '/loki/api/v1/query_range?' + q, { headers: { 'X-Scope-OrgID': 'a' } });
+      stats.queries++; stats.queryMs.push(performance.now() - t0);
+    }
+    const text = await res.text();
+    if (kind === 'push' && res.status === 204) stats.acceptedBytes += last.length;
+    if (res.status !== 200 && res.status !== 204 && !stats.refusal) stats.refusal = text;
+    stats.statuses[res.status] = (stats.statuses[res.status] || 0) + 1;
+  }
+}
+let loops = [];
+process.on('message', async (m) => {
+  if (m === 'start') {
+    running = true; started = 0;
+    stats = { pushes: 0, pushBytes: 0, acceptedBytes: 0, queries: 0, queryMs: [], statuses: {}, ms: performance.now() };
+    loops = [...Array.from({ length: 3 }, () => loop('push')), ...Array.from({ length: 6 }, () => loop('query'))];
+    process.send('started');
+  } else if (m === 'stop') {
+    running = false;
+    await Promise.all(loops).catch((e) => { stats.error = String(e); });
+    stats.ms = performance.now() - stats.ms;
+    process.send(stats);
+  }
+});
+process.send('ready');
+`;
+
+interface AStats {
+  pushes: number; pushBytes: number; acceptedBytes: number; queries: number; queryMs: number[]; statuses: Record<string, number>; ms: number;
+  refusal?: string; error?: string;
+}
 
 const now = () => BigInt(Date.now()) * 1_000_000n;
 
-function p99(xs: number[]): number {
+function quantile(xs: readonly number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)];
-}
-
-function p50(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** A push of `lines` lines over `streams` streams of tenant A, timestamps just before now. */
-function floodBody(seq: number, streams: number, lines: number): Buffer {
-  const t = now();
-  const out: TestStream[] = [];
-  for (let s = 0; s < streams; s++) {
-    out.push({
-      labels: { app: 'a', n: String(s) },
-      entries: Array.from({ length: lines / streams }, (_, i) => ({
-        ts: t - BigInt(lines - i) * 1000n,
-        line: `level=${i % 7 === 0 ? 'error' : 'info'} seq=${seq} i=${i} msg="request served" path=/api/v1/items/${i % 97} took=${i % 300}ms`,
-      })),
-    });
-  }
-  return encodeJsonPush(out);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(s.length * q) - 1))];
 }
 
 describe('fairness between tenants', () => {
   let dir: string;
   let skald: SkaldProcess;
+  let worker: ChildProcess | undefined;
   before(async () => {
     dir = await makeDataDir('skald-fair-');
-    const file = await writeConfig(dir, CONFIG);
+    await writeFile(join(dir, 'overrides.yaml'), 'overrides: {}\n');
+    const file = await writeConfig(dir, config(dir));
     skald = await startSkald(dir, [`-config.file=${file}`]);
   });
   after(async () => {
+    worker?.kill('SIGKILL');
     await skald?.kill('SIGKILL');
     await removeDir(dir);
   });
@@ -77,81 +155,95 @@ describe('fairness between tenants', () => {
     query: q, start: String(now() - sinceSec * SEC), end: String(now()), ...extra,
   })}`, { headers: { 'X-Scope-OrgID': tenant } });
 
-  /** Tenant B's loop: one small push, one small query, a short pause; latencies per kind. */
-  async function tenantB(ms: number): Promise<{ push: number[]; query: number[]; errors: string[] }> {
-    const push: number[] = [], q: number[] = [], errors: string[] = [];
+  interface BSamples { push: number[]; query: number[]; errors: string[] }
+  let seq = 0;
+  /** Tenant B's loop for ms: one small push, one small query, a short pause; latencies per kind. */
+  async function tenantB(ms: number, into: BSamples): Promise<void> {
     const end = Date.now() + ms;
-    let i = 0;
     while (Date.now() < end) {
       let t0 = performance.now();
-      const r1 = await post('b', encodeJsonPush([{ labels: { app: 'b' }, entries: [{ ts: now(), line: `b line ${i++}` }] }]));
+      const r1 = await post('b', encodeJsonPush([{ labels: { app: 'b' }, entries: [{ ts: now(), line: `b line ${seq++}` }] }]));
       await r1.arrayBuffer();
-      push.push(performance.now() - t0);
-      if (r1.status !== 204) errors.push(`push ${r1.status}`);
+      into.push.push(performance.now() - t0);
+      if (r1.status !== 204) into.errors.push(`push ${r1.status}`);
       t0 = performance.now();
       const r2 = await query('b', '{app="b"}', 300n, { limit: '20' });
       await r2.arrayBuffer();
-      q.push(performance.now() - t0);
-      if (r2.status !== 200) errors.push(`query ${r2.status}`);
+      into.query.push(performance.now() - t0);
+      if (r2.status !== 200) into.errors.push(`query ${r2.status}`);
       await new Promise((r) => setTimeout(r, 10));
     }
-    return { push, query: q, errors };
   }
 
-  it('keeps a small tenant\'s latency bounded while another floods pushes and heavy queries', { timeout: 60_000 }, async () => {
-    for (let k = 0; k < 10; k++) assert.equal((await post('a', floodBody(k, 20, 4000))).status, 204);
-    await tenantB(1000);
-
-    const base = await tenantB(BASELINE_MS);
-    assert.deepEqual(base.errors, []);
-
-    // A's bodies are made up front, so the load generator spends its time sending, not encoding.
-    const bodies = Array.from({ length: 90 }, (_, k) => floodBody(100 + k, 20, 2000));
-    let stop = false;
-    let nextBody = 0;
-    const aStats = { pushes: 0, pushBytes: 0, queries: 0, queryMs: [] as number[], statuses: new Map<number, number>() };
-    const count = (status: number) => aStats.statuses.set(status, (aStats.statuses.get(status) ?? 0) + 1);
-    const pushers = Array.from({ length: 3 }, async () => {
-      while (!stop) {
-        const body = bodies[nextBody++ % bodies.length];
-        const r = await post('a', body);
-        await r.arrayBuffer();
-        count(r.status);
-        aStats.pushes++;
-        aStats.pushBytes += body.length;
-      }
+  function message<T>(w: ChildProcess): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const fail = (err: unknown): void => { w.off('message', done); reject(err); };
+      const done = (m: T): void => { w.off('error', fail); resolve(m); };
+      w.once('message', done);
+      w.once('error', fail);
     });
-    const heavy = 'sum by (n) (count_over_time({app="a"} |~ "level=error.*took=[0-9]+ms" [1m]))';
-    const queriers = Array.from({ length: 6 }, async () => {
-      while (!stop) {
-        const t0 = performance.now();
-        const r = await query('a', heavy, 900n, { step: '5' });
-        await r.arrayBuffer();
-        count(r.status);
-        aStats.queries++;
-        aStats.queryMs.push(performance.now() - t0);
-      }
-    });
-    await new Promise((r) => setTimeout(r, 500));
-    const loaded = await tenantB(LOADED_MS);
-    stop = true;
-    await Promise.all([...pushers, ...queriers]);
+  }
 
-    const fmt = (xs: number[]) => `p50 ${p50(xs).toFixed(1)} ms, p99 ${p99(xs).toFixed(1)} ms (n=${xs.length})`;
+  it('keeps a small tenant\'s p99 latency within 2x while another floods pushes and heavy queries', { timeout: 120_000 }, async (t) => {
+    // Judged only on a machine that is not already overloaded when the test starts.
+    const load = loadavg()[0];
+    const cores = availableParallelism();
+    const overloaded = load > MAX_LOAD_PER_CORE * cores ? `the machine was overloaded (load average ${load.toFixed(1)} on ${cores} cores)` : undefined;
+    // A's history for its heavy queries, and B's stream.
+    const big = Array.from({ length: 20 }, (_, s) => ({
+      labels: { app: 'a', n: String(s) },
+      entries: Array.from({ length: 200 }, (_, i) => ({ ts: now() - BigInt(60_000 - i) * 1_000_000n, line: `level=${i % 7 === 0 ? 'error' : 'info'} i=${i} took=${i % 300}ms` })),
+    }));
+    for (let k = 0; k < 10; k++) assert.equal((await post('a', encodeJsonPush(big.map((s) => ({ ...s, entries: s.entries.map((e) => ({ ...e, ts: e.ts + BigInt(k) })) }))))).status, 204);
+    const warm: BSamples = { push: [], query: [], errors: [] };
+    await writeFile(join(dir, 'overrides.yaml'), A_LIMITS);
+    await tenantB(1000, warm);
+
+    worker = spawn(process.execPath, ['-e', TENANT_A, JSON.stringify({ url: skald.url, maxRequests: MAX_A_REQUESTS })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    await message(worker);
+    if (worker.pid !== undefined) setPriority(worker.pid, 19);
+
+    const base: BSamples = { push: [], query: [], errors: [] };
+    const loaded: BSamples = { push: [], query: [], errors: [] };
+    const rounds: AStats[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      await tenantB(BASELINE_MS, base);
+      worker.send('start');
+      await message(worker);
+      await new Promise((res) => setTimeout(res, RAMP_MS));
+      await tenantB(LOADED_MS, loaded);
+      worker.send('stop');
+      rounds.push(await message<AStats>(worker));
+    }
+
+    const fmt = (xs: number[]) => `p50 ${quantile(xs, 0.5).toFixed(1)} ms, p99 ${quantile(xs, 0.99).toFixed(1)} ms (n=${xs.length})`;
+    const sum = (f: (x: AStats) => number) => rounds.reduce((n, x) => n + f(x), 0);
+    const statuses: Record<string, number> = {};
+    for (const x of rounds) for (const [k, v] of Object.entries(x.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+    const a = { pushes: sum((x) => x.pushes), mib: sum((x) => x.pushBytes) / 2 ** 20, acceptedMib: sum((x) => x.acceptedBytes) / 2 ** 20, secs: sum((x) => x.ms) / 1000, queries: sum((x) => x.queries), queryMs: rounds.flatMap((x) => x.queryMs) };
+    const ratio = { push: quantile(loaded.push, 0.99) / quantile(base.push, 0.99), query: quantile(loaded.query, 0.99) / quantile(base.query, 0.99) };
     console.log(`tenant B alone:      push ${fmt(base.push)}; query ${fmt(base.query)}`);
     console.log(`tenant B under load: push ${fmt(loaded.push)}; query ${fmt(loaded.query)}`);
-    console.log(`tenant A: ${aStats.pushes} pushes (${(aStats.pushBytes / 2 ** 20 / (LOADED_MS / 1000)).toFixed(1)} MiB/s), ${aStats.queries} heavy queries (${fmt(aStats.queryMs)}), statuses ${JSON.stringify(Object.fromEntries(aStats.statuses))}`);
-    const ratio = { push: p99(loaded.push) / p99(base.push), query: p99(loaded.query) / p99(base.query) };
+    console.log(`tenant A: ${a.pushes} pushes (${(a.mib / a.secs).toFixed(1)} MiB/s, ${(a.acceptedMib / a.secs).toFixed(1)} MiB/s accepted), ${a.queries} heavy queries (${fmt(a.queryMs)}), statuses ${JSON.stringify(statuses)}`);
     console.log(`p99 ratio under load: push ${ratio.push.toFixed(2)}x, query ${ratio.query.toFixed(2)}x`);
 
-    assert.deepEqual(loaded.errors, [], 'tenant B must never be refused because of tenant A');
-    assert.ok(aStats.queries > 0 && aStats.pushes > 0, 'tenant A must actually load the server');
-    // B's queries never wait in A's queue: they finish well before A's heavy queries do.
-    assert.ok(p99(loaded.query) < p50(aStats.queryMs), `B's query p99 ${p99(loaded.query)} ms vs A's query p50 ${p50(aStats.queryMs)} ms`);
-    // The 2x goal is reported above and enforced only on request: on a shared 2-core machine A's
-    // pushes alone saturate the event loop (docs/limits.md, "Fairness under load").
-    if (process.env.SKALD_FAIRNESS_STRICT === '1') {
-      assert.ok(ratio.query <= 2 && ratio.push <= 2, `p99 ratios ${JSON.stringify(ratio)} exceed 2x`);
+    assert.deepEqual([...base.errors, ...loaded.errors], [], 'tenant B must never be refused');
+    assert.deepEqual(rounds.map((x) => x.error).filter(Boolean), []);
+    // A is refused only by its ingestion limit, with Loki's text, and otherwise slowed down.
+    assert.deepEqual(Object.keys(statuses).filter((s) => s !== '200' && s !== '204' && s !== '429'), [], JSON.stringify(statuses));
+    const refusal = rounds.find((x) => x.refusal !== undefined)?.refusal;
+    if (refusal !== undefined) assert.match(refusal, /^Ingestion rate limit exceeded for user a \(limit: 1048576 bytes\/sec\) while attempting to ingest '2000' lines totaling '\d+' bytes/);
+    // A floods (its 9 requests are always outstanding: it offers whatever the server takes) and is
+    // slowed down, not starved: every round it gets pushes in and completes heavy queries.
+    for (const x of rounds) assert.ok(x.acceptedBytes > 2 ** 20 && x.queries >= 2, `tenant A starved in a round: ${JSON.stringify({ ...x, queryMs: undefined })}`);
+    const verdict = `tenant B's p99 under load vs alone: push ${ratio.push.toFixed(2)}x, query ${ratio.query.toFixed(2)}x (limit 2x)`;
+    if (overloaded !== undefined) {
+      // Other processes kept twice as many threads runnable as there are cores: B's latencies then
+      // measure the machine, not Skald. Everything above was checked; the ratio is reported and the
+      // test marked skipped (visibly not verified) instead of passing or failing on noise.
+      t.skip(`${verdict}: not judged, ${overloaded}`);
+      return;
     }
+    assert.ok(ratio.push <= 2 && ratio.query <= 2, verdict);
   });
 });

@@ -4,8 +4,10 @@
  * so streams are read one after the other and every series keeps difference arrays over steps:
  * memory is series × steps, independent of the number of lines and of the range.
  */
+import type { ColumnBatch } from '../../chunk/batch.js';
+import { BlockView } from '../../chunk/block.js';
 import { EMPTY_LABELS, type Label, type Labels } from '../../model/labels.js';
-import { chunkGroups, countRead, forEachGroup, Pacer, type ChunkGroup, type ReadStats } from '../../querier/series-plan.js';
+import { chunkGroups, forEachGroup, Pacer, readColumns, readSegment, type ChunkGroup, type ReadStats } from '../../querier/series-plan.js';
 import type { SeriesSource } from '../../querier/sources.js';
 import type { Grouping, RangeAggregation } from '../syntax/ast.js';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, pipelineError } from './errors.js';
@@ -91,13 +93,12 @@ async function countSamples(
           continue;
         }
       }
-      const batches = seg.read(frame.from, frame.through, false);
-      countRead(stats, batches);
-      for (const b of batches) {
-        if (b.count === 0) continue;
-        const rel = reader.fillRel(b);
-        const md = b.metadata;
-        if (bare) {
+      if (bare) {
+        // Timestamps, line lengths and metadata decide everything: the lines are not even decompressed.
+        for (const b of readColumns(seg, frame.from, frame.through, stats)) {
+          if (b.count === 0) continue;
+          const rel = reader.fillRel(b);
+          const md = harmless.whole(b) ? null : b.metadata;
           // Runs of entries whose metadata cannot change their series are counted together.
           for (let i = 0; i < b.count;) {
             let end = b.count;
@@ -109,7 +110,8 @@ async function countSamples(
                 const kf = firstStep(frame, rel[i]);
                 if (kf >= frame.count) break;
                 const kl = lastStep(frame, rel[i]);
-                if (kf <= kl && ext.process(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]), md[i], out)) add(router.route(out.labels), kf, kl, 1, out.value);
+                // Without stages the line cannot change the labels; its value is its length.
+                if (kf <= kl && ext.process(b.ts[i], EMPTY_LINE, md[i], out)) add(router.route(out.labels), kf, kl, 1, b.lineStart[i + 1] - b.lineStart[i]);
                 i++;
                 continue;
               }
@@ -117,13 +119,18 @@ async function countSamples(
             const j = windowRun(frame, rel, i, end, run);
             if (j < 0) break;
             if (run.kf <= run.kl) {
-              const s = plainSeries(b.ts[i], b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]));
+              const s = plainSeries(b.ts[i], EMPTY_LINE);
               if (s !== null) add(s, run.kf, run.kl, j - i, b.lineStart[j] - b.lineStart[i]);
             }
             i = j;
           }
-          continue;
         }
+        continue;
+      }
+      for (const b of readSegment(seg, frame.from, frame.through, stats, reader.need())) {
+        if (b.count === 0) continue;
+        const rel = reader.fillRel(b);
+        const md = b.metadata;
         const { idx, n } = reader.candidates(b);
         for (let c = 0; c < n; c++) {
           const i = idx === undefined ? c : idx[c];
@@ -157,6 +164,20 @@ class HarmlessMetadata {
   constructor(grouping: Grouping | undefined) {
     if (grouping === undefined || grouping.without) return;
     this.names = new Set([...grouping.labels, ...grouping.labels.map((n) => n + '_extracted')]);
+  }
+
+  /**
+   * Whether no entry of the batch can have harmful metadata, judged from the block's symbol
+   * table when the batch is a block view: then its metadata need not be decoded at all.
+   */
+  whole(b: ColumnBatch): boolean {
+    if (!(b instanceof BlockView)) return false;
+    const strings = b.metadataStrings();
+    if (strings === null) return true;
+    const names = this.names;
+    if (names === undefined) return false;
+    for (const s of strings) if (names.has(s) || s === ERROR_LABEL || s === ERROR_DETAILS_LABEL) return false;
+    return true;
   }
 
   test(md: Labels): boolean {

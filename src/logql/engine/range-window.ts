@@ -6,7 +6,7 @@
  * sliding window; otherwise, and for instant queries, a streaming accumulator per series is enough.
  */
 import { EMPTY_LABELS } from '../../model/labels.js';
-import { chunkGroups, countRead, Pacer, type ChunkGroup, type ReadStats } from '../../querier/series-plan.js';
+import { chunkGroups, Pacer, readSegment, type ChunkGroup, type ReadStats } from '../../querier/series-plan.js';
 import type { SeriesSource } from '../../querier/sources.js';
 import { Heap } from '../../util/heap.js';
 import type { SampleExtractor, SampleOutput, StreamSampleExtractor } from '../log/types.js';
@@ -96,8 +96,7 @@ async function loadSource(run: Run, router: SeriesRouter<WindowSeries>, reader: 
     s.groups[s.group]?.prefetch();
     for (const seg of await g.segments(frame.from, frame.through, run.stats)) {
       if (seg.maxTs < frame.from || seg.minTs >= frame.through) continue;
-      const batches = seg.read(frame.from, frame.through, false);
-      countRead(run.stats, batches);
+      const batches = readSegment(seg, frame.from, frame.through, run.stats, reader.need());
       for (const b of batches) {
         const rel = reader.fillRel(b);
         const { idx, n } = reader.candidates(b);

@@ -3,7 +3,8 @@
  * numbers, the line-filter pre-scan, and window arithmetic over sorted runs.
  */
 import type { EntryBatch } from '../../chunk/index.js';
-import { LiteralScan, requiredLiterals } from '../../querier/line-prefilter.js';
+import type { ColumnBatch } from '../../chunk/batch.js';
+import { LiteralScan, requiredLiterals, type Needle } from '../../querier/line-prefilter.js';
 import { RelTime } from '../../querier/rel-time.js';
 import type { RangeAggregation } from '../syntax/ast.js';
 import { firstStep, lastStep, type RangeFrame } from './range-common.js';
@@ -30,11 +31,16 @@ export class BatchReader {
   }
 
   /** Fills `rel` with the batch's relative times. */
-  fillRel(b: EntryBatch): Float64Array {
+  fillRel(b: ColumnBatch): Float64Array {
     if (this.rel.length < b.count) this.rel = new Float64Array(Math.max(b.count, 2 * this.rel.length));
     if (this.exact) this.time.fill(this.time.view(b), b.count, this.rel);
     else for (let i = 0; i < b.count; i++) this.rel[i] = Number(b.ts[i] - this.frame.base);
     return this.rel;
+  }
+
+  /** Bytes every line the pipeline keeps contains (see Segment.read), if its line filters say. */
+  need(): Needle | undefined {
+    return this.scan?.blockLiteral();
   }
 
   /**

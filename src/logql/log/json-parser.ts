@@ -3,8 +3,9 @@
  * with `_`; arrays and nulls are skipped. Labels extracted before a syntax error are kept
  * and the error is reported as JSONParserErr with the scanner's text.
  */
+import { KeyTable, hashBytes } from './key-table.js';
 import { PARSED, type LabelsBuilder } from './labels-builder.js';
-import { JT, jsonString, objectEach, unescape, type Value } from './json-scan.js';
+import { JT, jsonString, objectEachVisit, unescape, type MemberVisitor, type Value } from './json-scan.js';
 import { DUPLICATE_SUFFIX, ERR_JSON } from './names.js';
 import { appendSanitized, sanitizeLabelKey } from './sanitize.js';
 import type { Stage } from './stage.js';
@@ -21,26 +22,29 @@ const T_NUMBER = JT.Number;
 const T_OBJECT = JT.Object;
 const T_BOOLEAN = JT.Boolean;
 
-interface KeyDecision {
-  readonly id: number;
-  readonly ok: boolean;
-}
+/** Key decisions as table payloads: -1 not extracted, else id << 1 | (probe wants the value). */
+const MISSING = -2;
 
 /** One object level: the flattened prefix and the decisions for the keys under it. */
 interface Level {
   readonly prefix: string;
-  /** Raw key → label decision. */
-  readonly keys: Map<string, KeyDecision>;
+  /** Raw key bytes (unescaped when escaped) → label decision. */
+  readonly keys: KeyTable;
   /** Raw key → nested level. */
   readonly children: Map<string, Level>;
 }
 
 function newLevel(prefix: string): Level {
-  return { prefix, keys: new Map(), children: new Map() };
+  return { prefix, keys: new KeyTable(), children: new Map() };
+}
+
+function isAsciiRange(line: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (line[i] >= 0x80) return false;
+  return true;
 }
 
 /** Per stream: key decisions depend on the stream labels (the `_extracted` rename). */
-class JsonState {
+class JsonState implements MemberVisitor {
   private readonly root = newLevel('');
   private level = this.root;
   private decisions = 0;
@@ -48,36 +52,36 @@ class JsonState {
   /** The line when it is ASCII (see LabelsBuilder.asciiText). */
   text: string | undefined;
   ts = 0n;
-  readonly member: (ks: number, ke: number, keyEscaped: boolean, v: Value) => string | undefined;
+  /** The top level's value slot (nested levels get their own). */
+  private readonly top: Value = { type: 0, start: 0, end: 0, next: 0, escaped: false };
 
-  constructor(readonly lbs: LabelsBuilder) {
-    this.member = (ks, ke, esc, v) => this.onMember(ks, ke, esc, v);
-  }
+  constructor(readonly lbs: LabelsBuilder) {}
 
   run(line: Buffer, ts: bigint): string | undefined {
     this.line = line;
-    this.text = this.lbs.asciiText(line);
+    // Most values are needed: decode the line once and slice it.
+    this.text = this.lbs.extractsAll() ? this.lbs.asciiText(line) : undefined;
     this.ts = ts;
     this.level = this.root;
-    return objectEach(line, 0, line.length, this.member);
+    return objectEachVisit(line, 0, line.length, this, this.top);
   }
 
   private keyText(ks: number, ke: number, escaped: boolean): string {
-    if (!escaped) return this.text !== undefined ? this.text.slice(ks, ke) : this.line.toString('utf8', ks, ke);
-    return (unescape(this.line, ks, ke) ?? Buffer.alloc(0)).toString('utf8');
+    if (!escaped) return this.line.toString('utf8', ks, ke);
+    return (unescape(this.line, ks, ke) ?? EMPTY).toString('utf8');
   }
 
-  /** Cache key of a raw key: its text (latin1 for non-ASCII lines, a 1:1 mapping of bytes). */
+  /** Cache key of a raw key: its text (latin1, a 1:1 mapping of bytes). */
   private rawKey(ks: number, ke: number, escaped: boolean): string {
     if (escaped) return this.keyText(ks, ke, true);
-    return this.text !== undefined ? this.text.slice(ks, ke) : this.line.toString('latin1', ks, ke);
+    return this.line.toString('latin1', ks, ke);
   }
 
-  private onMember(ks: number, ke: number, escaped: boolean, v: Value): string | undefined {
+  member(ks: number, ke: number, escaped: boolean, v: Value, kh: number): string | undefined {
     let err: string | undefined;
     const t = v.type;
     if (t === T_STRING || t === T_NUMBER || t === T_BOOLEAN) {
-      err = this.labelValue(ks, ke, escaped, v);
+      err = this.labelValue(ks, ke, escaped, v, kh);
     } else if (t === T_OBJECT) {
       const parent = this.level;
       const raw = this.rawKey(ks, ke, escaped);
@@ -88,7 +92,7 @@ class JsonState {
       }
       if (this.lbs.shouldExtractPrefix(child.prefix)) {
         this.level = child;
-        err = objectEach(this.line, v.start, v.end, this.member);
+        err = objectEachVisit(this.line, v.start, v.end, this, { type: 0, start: 0, end: 0, next: 0, escaped: false });
         this.level = parent;
       }
       return err;
@@ -97,41 +101,55 @@ class JsonState {
     return err;
   }
 
-  private decide(lv: Level, ks: number, ke: number, escaped: boolean): KeyDecision {
+  private decide(lv: Level, ks: number, ke: number, escaped: boolean): number {
     const lbs = this.lbs;
     let field: string;
+    let ok: boolean;
     if (lv.prefix === '') {
       field = sanitizeLabelKey(this.keyText(ks, ke, escaped), true);
       if (lbs.baseHas(field)) field += DUPLICATE_SUFFIX;
-      return { id: lbs.names.id(field), ok: field !== '' && lbs.shouldExtract(field) };
+      ok = field !== '' && lbs.shouldExtract(field);
+    } else {
+      const full = appendSanitized(lv.prefix + '_', this.keyText(ks, ke, escaped));
+      field = lbs.baseHas(full) ? full + DUPLICATE_SUFFIX : full;
+      ok = lbs.shouldExtract(field);
     }
-    const full = appendSanitized(lv.prefix + '_', this.keyText(ks, ke, escaped));
-    field = lbs.baseHas(full) ? full + DUPLICATE_SUFFIX : full;
-    return { id: lbs.names.id(field), ok: lbs.shouldExtract(field) };
+    return ok ? (lbs.names.id(field) << 1) | (lbs.probeWants(field) ? 1 : 0) : -1;
   }
 
-  private labelValue(ks: number, ke: number, escaped: boolean, v: Value): string | undefined {
+  private labelValue(ks: number, ke: number, escaped: boolean, v: Value, kh: number): string | undefined {
     const lbs = this.lbs;
     const lv = this.level;
-    const raw = this.rawKey(ks, ke, escaped);
-    let d = lv.keys.get(raw);
-    if (d === undefined) {
+    // Escaped keys are looked up by their unescaped bytes (one decision per key text).
+    const kb: Buffer = escaped ? unescape(this.line, ks, ke) ?? EMPTY : this.line;
+    const s = escaped ? 0 : ks;
+    const e = escaped ? kb.length : ke;
+    const h = escaped ? hashBytes(kb, s, e) : kh;
+    let d = lv.keys.get(kb, s, e, h, MISSING);
+    if (d === MISSING) {
       d = this.decide(lv, ks, ke, escaped);
       // Loki stops remembering decisions after MAX_KEYS of them.
       if (this.decisions < MAX_KEYS) {
-        lv.keys.set(raw, d);
+        lv.keys.add(kb, s, e, h, d);
         this.decisions++;
       }
     }
-    if (!d.ok) return undefined;
-    let value: string;
-    if (this.text !== undefined && !v.escaped) value = this.text.slice(v.start, v.end);
-    else value = readValue(this.line, v);
-    lbs.setId(PARSED, d.id, value);
-    if (!lbs.shouldContinueParsingLine(d.id, this.ts)) return NO_MATCH;
+    if (d < 0) return undefined;
+    const id = d >> 1;
+    if (lbs.probing && (d & 1) === 0) {
+      lbs.markExtracted(id);
+      return undefined;
+    }
+    if (v.escaped || v.type === T_BOOLEAN) lbs.setId(PARSED, id, readValue(this.line, v));
+    else if (this.text !== undefined) lbs.setId(PARSED, id, this.text.slice(v.start, v.end));
+    else if (v.start < v.end && isAsciiRange(this.line, v.start, v.end)) lbs.setRange(id, this.line, v.start, v.end);
+    else lbs.setId(PARSED, id, readValue(this.line, v));
+    if (!lbs.shouldContinueParsingLine(id, this.ts)) return NO_MATCH;
     return undefined;
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function readValue(line: Buffer, v: Value): string {
   switch (v.type) {
@@ -143,11 +161,14 @@ function readValue(line: Buffer, v: Value): string {
 }
 
 export class JsonParserStage implements Stage {
+  readonly probe = 'parser';
+
   constructor(private readonly slot: number) {}
 
   process(ts: bigint, line: Buffer, lbs: LabelsBuilder): Buffer | null {
     if (lbs.noLabels()) return line;
-    const err = lbs.stageCache(this.slot, () => new JsonState(lbs)).run(line, ts);
+    const st = (lbs.stageState(this.slot) as JsonState | undefined) ?? lbs.stageCache(this.slot, () => new JsonState(lbs));
+    const err = st.run(line, ts);
     if (err === undefined || err === FOUND_ALL) return line;
     if (err === NO_MATCH) return null;
     lbs.addErr(ERR_JSON, err);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JT, getValue, jsonString, objectEach, unescape, type Value } from './json-scan.js';
+import { hashBytes } from './key-table.js';
+import { JT, getValue, jsonString, objectEach, objectEachVisit, unescape, type Value } from './json-scan.js';
 
 describe('json scanner', () => {
   const b = (s: string) => Buffer.from(s, 'utf8');
@@ -49,5 +50,34 @@ describe('json scanner', () => {
     assert.equal(u('bad\\x'), undefined);
     assert.equal(u('\\ud800'), undefined);
     assert.equal(jsonString(b('a\\u0041\ufffd'), 0, Buffer.byteLength('a\\u0041\ufffd'), true), 'aA ');
+  });
+
+  it('objectEachVisit walks and fails exactly like objectEach', () => {
+    const inputs = [
+      ...errors.map((e) => e[0]),
+      ' { "s" : "x" , "n":-1.5e3,"t":true,"z":null,"o":{"a":[1,"]"]},"a":[{}]} ',
+      '{"a":1,}', '{"a":1, }', '{"a":1 ,"b":2}', '{"a":1,\n"b":"c\\"d"}', '{"k\\"q":"v\\\\"}', '{"a":"x\\"}',
+      '{"a":truex}', '{"a":-}', '{"a":1}x', '{}', '{ }', '[1]', '{"a":{"b":', '{"a":[1,2}', '{"é":"ü"}',
+      '{"a":"\\u00e9","b":tru}', '{"a":1e5,"b":"\\q"}', '{"a"  :  "b"  }', '{"a":1', '{"a":1,',
+    ];
+    for (const input of inputs) {
+      const line = b(input);
+      const seen = (fn: (push: (x: unknown[]) => void) => string | undefined): unknown[] => {
+        const out: unknown[] = [];
+        const err = fn((x) => out.push(x));
+        return [err, out];
+      };
+      const want = seen((push) => objectEach(line, 0, line.length, (ks, ke, e, v) => {
+        push([ks, ke, e, v.type, v.start, v.end, v.next, v.escaped, e ? null : true]);
+        return undefined;
+      }));
+      const got = seen((push) => objectEachVisit(line, 0, line.length, {
+        member: (ks, ke, e, v, kh) => {
+          push([ks, ke, e, v.type, v.start, v.end, v.next, v.escaped, e ? null : kh === hashBytes(line, ks, ke)]);
+          return undefined;
+        },
+      }, { type: 0, start: 0, end: 0, next: 0, escaped: false }));
+      assert.deepEqual(got, want, input);
+    }
   });
 });

@@ -292,3 +292,115 @@ export function jsonString(d: Buffer, start: number, end: number, escaped: boole
   }
   return s.includes('\ufffd') ? s.replace(/\ufffd/g, ' ') : s;
 }
+
+/** The receiver of objectEachVisit: one method, so the call stays monomorphic. */
+export interface MemberVisitor {
+  /** kh: hashBytes of the key's bytes, when not escaped. */
+  member(ks: number, ke: number, keyEscaped: boolean, v: Value, kh: number): string | undefined;
+}
+
+/**
+ * objectEach with nextToken/getValue/stringEnd's common case written out, for the json
+ * stage's hot loop: the same steps, results and error texts. `v` is the caller's slot
+ * (one per nesting level).
+ */
+export function objectEachVisit(d: Uint8Array, start: number, end: number, visitor: MemberVisitor, v: Value): string | undefined {
+  let off = start;
+  while (off < end && isWs(d[off])) off++;
+  if (off >= end || d[off] !== 0x7b) return MALFORMED_OBJECT;
+  off++;
+  while (off < end && isWs(d[off])) off++;
+  if (off >= end) return MALFORMED_JSON;
+  if (d[off] === 0x7d) return undefined;
+  let lastComma = -1;
+  while (off < end) {
+    let c = d[off];
+    if (c === 0x7d) return lastComma !== -1 && lastComma + 1 === off ? MALFORMED_OBJECT : undefined;
+    if (c !== QUOTE) return MALFORMED_OBJECT;
+    off++;
+    // Key: up to the first quote, hashed on the way; a backslash first leaves it to stringEnd.
+    let k = off;
+    let kh = 0x811c9dc5 | 0;
+    while (k < end && (c = d[k]) !== QUOTE && c !== BACKSLASH) {
+      kh = Math.imul(kh ^ c, 0x01000193);
+      k++;
+    }
+    let se: number;
+    let keyEscaped = false;
+    if (k < end && c === QUOTE) {
+      se = k + 1;
+    } else {
+      se = stringEnd(d, off, end);
+      if (se === -1) return MALFORMED_JSON;
+      keyEscaped = scan.escaped;
+    }
+    const ks = off;
+    const ke = se - 1;
+    off = se;
+    if (keyEscaped && unescape(d, ks, ke) === undefined) return MALFORMED_STRING_ESCAPE;
+    while (off < end && isWs(d[off])) off++;
+    if (off >= end || d[off] !== 0x3a) return MALFORMED_JSON;
+    off++;
+    // getValue
+    while (off < end && isWs(d[off])) off++;
+    if (off >= end) return MALFORMED_JSON;
+    c = d[off];
+    v.escaped = false;
+    if (c === QUOTE) {
+      const s0 = off + 1;
+      k = s0;
+      while (k < end && (c = d[k]) !== QUOTE && c !== BACKSLASH) k++;
+      if (k < end && c === QUOTE) {
+        se = k + 1;
+      } else {
+        se = stringEnd(d, s0, end);
+        if (se === -1) return MALFORMED_STRING;
+        v.escaped = scan.escaped;
+      }
+      v.type = T_STRING;
+      v.start = s0;
+      v.end = se - 1;
+      v.next = se;
+    } else if (c === 0x5b || c === 0x7b) {
+      const be = blockEnd(d, off, end, c, c + 2);
+      if (be === -1) return c === 0x5b ? MALFORMED_ARRAY : MALFORMED_OBJECT;
+      v.type = c === 0x5b ? T_ARRAY : T_OBJECT;
+      v.start = off;
+      v.end = be;
+      v.next = be;
+    } else {
+      const te = tokenEnd(d, off, end);
+      switch (c) {
+        case 0x74: case 0x66:
+          if (!bytesAre(d, off, te, 'true') && !bytesAre(d, off, te, 'false')) return UNKNOWN_VALUE_TYPE;
+          v.type = T_BOOLEAN;
+          break;
+        case 0x75: case 0x6e:
+          if (!bytesAre(d, off, te, 'null')) return UNKNOWN_VALUE_TYPE;
+          v.type = T_NULL;
+          break;
+        default:
+          if (!((c >= 0x30 && c <= 0x39) || c === 0x2d)) return UNKNOWN_VALUE_TYPE;
+          v.type = T_NUMBER;
+      }
+      v.start = off;
+      v.end = te;
+      v.next = te;
+    }
+    const cbErr = visitor.member(ks, ke, keyEscaped, v, kh);
+    if (cbErr !== undefined) return cbErr;
+    off = v.next;
+    while (off < end && isWs(d[off])) off++;
+    if (off >= end) return MALFORMED_ARRAY;
+    if (d[off] === 0x7d) return undefined;
+    if (d[off] !== 0x2c) return MALFORMED_OBJECT;
+    lastComma = off;
+    off++;
+    let t = off;
+    while (t < end && isWs(d[t])) t++;
+    if (t >= end) return MALFORMED_ARRAY;
+    if (t - off > 0) lastComma += t - off - 1;
+    off = t;
+  }
+  return MALFORMED_OBJECT;
+}

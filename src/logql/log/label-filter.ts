@@ -7,11 +7,11 @@
 import type { LabelFilter, CompareOp } from '../syntax/index.js';
 import { BytesError, DurationError, NumError, formatBytes, parseBytes, parseFloat64, parseGoDuration } from '../syntax/index.js';
 import { TRUE_FILTER, equalFilter, notFilter, type Filter } from './filter.js';
-import { fastDuration } from './fast-duration.js';
+import { fastDuration, fastDurationBytes, simpleIntBytes } from './fast-duration.js';
 import { IpMatcher } from './ip-filter.js';
 import type { LabelsBuilder } from './labels-builder.js';
 import { regexFilter } from './line-filter.js';
-import { ERROR_LABEL, ERR_LABEL_FILTER } from './names.js';
+import { ERROR_LABEL, ERR_LABEL_FILTER, type NameTable } from './names.js';
 import type { Stage } from './stage.js';
 
 /** A compiled label filter; test may set the error labels. */
@@ -39,12 +39,28 @@ function labelValue(lbs: LabelsBuilder, name: string): string {
   return lbs.get(name) ?? '';
 }
 
-function typed<T>(name: string, parse: (s: string) => T, isConvErr: (e: unknown) => boolean, cmp: (v: T) => boolean): LabelTest {
+/** Parses a value straight from ASCII bytes when that is exact and simple, else undefined (string path). */
+type BytesParse<T> = (d: Uint8Array, s: number, e: number) => T | undefined;
+
+function typed<T>(
+  name: string, parse: (s: string) => T, isConvErr: (e: unknown) => boolean, cmp: (v: T) => boolean, bytes?: BytesParse<T>,
+): LabelTest {
+  // The name's id in the query's name table, looked up once per table.
+  let table: NameTable | undefined;
+  let id = -1;
   return {
     names: [name],
     noop: false,
     test(lbs) {
-      const v = lbs.get(name);
+      if (lbs.names !== table) {
+        table = lbs.names;
+        id = table.id(name);
+      }
+      if (bytes !== undefined && lbs.rangeOf(id)) {
+        const x = bytes(lbs.rangeLine, lbs.rangeStart, lbs.rangeEnd);
+        if (x !== undefined) return cmp(x);
+      }
+      const v = lbs.getId(id);
       if (v === undefined) return false;
       let parsed: T;
       try {
@@ -82,7 +98,7 @@ export function compileLabelFilter(f: LabelFilter): LabelTest {
     case 'StringFilter': return stringTest(f);
     case 'NumberFilter': {
       const { op, value } = f;
-      return typed(f.name, parseFloat64, (e) => e instanceof NumError, (v) => compare(op, v, value));
+      return typed(f.name, parseFloat64, (e) => e instanceof NumError, (v) => compare(op, v, value), simpleIntBytes);
     }
     case 'DurationFilter': {
       const { op, value } = f;
@@ -90,7 +106,10 @@ export function compileLabelFilter(f: LabelFilter): LabelTest {
       const exact = Math.abs(num) < 2 ** 53;
       // Most values take the float path; the exact one handles errors and huge values.
       const parse = (s: string): number | bigint => (exact ? fastDuration(s) : undefined) ?? parseGoDuration(s);
-      return typed(f.name, parse, (e) => e instanceof DurationError, (v) => (typeof v === 'number' ? compare(op, v, num) : compare(op, v, value)));
+      return typed(
+        f.name, parse, (e) => e instanceof DurationError, (v) => (typeof v === 'number' ? compare(op, v, num) : compare(op, v, value)),
+        exact ? fastDurationBytes : undefined,
+      );
     }
     case 'BytesFilter': {
       const { op } = f;
@@ -141,5 +160,6 @@ export function labelFilterStage(f: LabelFilter): Stage | undefined {
     process: (_ts, line, lbs) => (t.test(lbs) ? line : null),
     requiredLabelNames: () => t.names,
     hintFilter: single ? { name: t.names[0] } : undefined,
+    probe: 'label',
   };
 }

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { labelsFromRecord, labelsToRecord } from '../../model/labels.js';
+import { labelsFromRecord, labelsToRecord, labelsToString } from '../../model/labels.js';
+import { parseQuery, type LogSelector } from '../syntax/index.js';
 import { ParserHints } from './hints.js';
 import { LabelsBuilder, META, PARSED } from './labels-builder.js';
 import { NameTable } from './names.js';
+import { compileLogPipeline, newPipelineOutput } from './pipeline.js';
 import { ResultInterner } from './result-labels.js';
 
 function builder(stream: Record<string, string> = { app: 'api', level: 'info' }): LabelsBuilder {
@@ -97,5 +99,24 @@ describe('LabelsBuilder', () => {
     assert.deepEqual(none.groupedLabels().all, []);
     none.err = 'E';
     assert.deepEqual(labelsToRecord(none.groupedLabels().all), { app: 'api', __error__: 'E' });
+  });
+});
+
+describe('result labels while the query defers', () => {
+  it('every entry gets its exact labels, across many streams of new sets and one that repeats', () => {
+    const p = compileLogPipeline(parseQuery('{app="x"} | logfmt') as LogSelector);
+    const out = newPipelineOutput();
+    const streams = Array.from({ length: 120 }, (_v, s) => labelsFromRecord({ app: 'x', s: String(s) }));
+    const same = streams[0];
+    const sps = streams.map((l) => p.forStream(l));
+    for (let round = 0; round < 30; round++) {
+      for (let s = 1; s < streams.length; s++) {
+        assert.ok(sps[s].process(0n, Buffer.from(`id=${round}-${s} k=v`), [], out));
+        assert.equal(out.labels.key, labelsToString(labelsFromRecord({ app: 'x', s: String(s), id: `${round}-${s}`, k: 'v' })));
+        assert.ok(sps[0].process(0n, Buffer.from('k=v'), [], out));
+        assert.equal(out.labels.key, labelsToString(labelsFromRecord({ ...labelsToRecord(same), k: 'v' })));
+        assert.deepEqual(labelsToRecord(out.labels.parsed), { k: 'v' });
+      }
+    }
   });
 });

@@ -16,9 +16,14 @@ export const META = 1;
 export const PARSED = 2;
 const DEAD = 0;
 
-/** More misses than this within MISS_WINDOW lookups switch a stream to deferred results… */
+/**
+ * More misses than this within MISS_WINDOW lookups (over all of a query's streams: with many
+ * streams each one sees too few entries to learn it alone) switch the query to deferred results…
+ */
 const MISS_LIMIT = 512;
 const MISS_WINDOW = 1024;
+/** …except in streams that showed they repeat: fewer than a quarter misses over at least this many lookups. */
+const REPEAT_EVIDENCE = 32;
 /** …for this many entries. */
 const DEFER_RUN = 16384;
 
@@ -40,6 +45,10 @@ export class LabelsBuilder {
 
   private entId: number[] = [];
   private entVal: string[] = [];
+  /** A value still in the line's bytes (ASCII [entS, entE) of entSrc), made a string on first read. */
+  private entSrc: (Buffer | null)[] = [];
+  private entS: number[] = [];
+  private entE: number[] = [];
   private entCat: number[] = [];
   private entLen = 0;
   private liveCount = 0;
@@ -47,6 +56,13 @@ export class LabelsBuilder {
 
   err = '';
   errDetails = '';
+
+  /**
+   * Set while a log pipeline runs its probe (see pipeline.ts): parsers store only the labels
+   * in `probeNames` and merely record the others as extracted, so key decisions stay the same.
+   */
+  probing = false;
+  probeNames: ReadonlySet<string> = NO_NAMES;
 
   private textOf: Buffer | undefined;
   private text: string | undefined;
@@ -57,10 +73,12 @@ export class LabelsBuilder {
 
   /** Prefix of this stream's keys in the query's result cache. */
   private readonly tag: string;
+  private baseGroup: ResultLabels | undefined;
   private lookups = 0;
   private misses = 0;
-  private deferLeft = 0;
-  private baseGroup: ResultLabels | undefined;
+  private repeats = false;
+  /** Ids of a `by (…)` grouping without repeated names, for the unchanged-group shortcut. */
+  private readonly groupIds: Int32Array | undefined;
   private readonly stageCaches: unknown[] = [];
 
   constructor(
@@ -77,8 +95,17 @@ export class LabelsBuilder {
     this.tag = interner.nextStreamTag();
     this.requiredIds = hints.requiredIds(names);
     this.filterIds = hints.filterNames.map((n) => names.id(n));
+    const g = grouping;
+    this.groupIds = g !== undefined && !g.without && !g.noLabels && g.labels.length > 0 && new Set(g.labels).size === g.labels.length
+      ? Int32Array.from(g.labels, (n) => names.id(n))
+      : undefined;
     this.sc = scratchOf(names);
     this.sc.grow(names.size);
+  }
+
+  /** A stage's per-stream state if created (no closure per entry on the hot path). */
+  stageState(slot: number): unknown {
+    return this.stageCaches[slot];
   }
 
   /** Per-stream state of a stage (key caches of parsers), created on first use. */
@@ -105,6 +132,23 @@ export class LabelsBuilder {
     this.errDetails = '';
     this.requiredHit = 0;
     this.textOf = undefined;
+    this.probing = false;
+  }
+
+  /** Whether parsers extract every key (no hints, no probe): then the line is decoded once. */
+  extractsAll(): boolean {
+    return !this.probing && this.requiredIds.length === 0;
+  }
+
+  /** Whether a probe stores this label's value. */
+  probeWants(name: string): boolean {
+    return this.probeNames.has(name);
+  }
+
+  /** A key the probe skips: recorded as extracted, as setId would. */
+  markExtracted(id: number): void {
+    this.ensure(id);
+    this.recordExtracted(id);
   }
 
   /**
@@ -155,7 +199,7 @@ export class LabelsBuilder {
   get(name: string): string | undefined {
     const id = this.names.peek(name);
     if (id >= 0 && id < this.sc.liveGen.length) {
-      if (this.sc.liveGen[id] === this.sc.gen) return this.entVal[this.sc.liveIdx[id]];
+      if (this.sc.liveGen[id] === this.sc.gen) return this.val(this.sc.liveIdx[id]);
       if (this.sc.delGen[id] === this.sc.gen) return undefined;
     }
     return this.baseMap.get(name);
@@ -163,7 +207,7 @@ export class LabelsBuilder {
 
   getId(id: number): string | undefined {
     this.ensure(id);
-    if (this.sc.liveGen[id] === this.sc.gen) return this.entVal[this.sc.liveIdx[id]];
+    if (this.sc.liveGen[id] === this.sc.gen) return this.val(this.sc.liveIdx[id]);
     if (this.sc.delGen[id] === this.sc.gen) return undefined;
     return this.baseMap.get(this.names.names[id]);
   }
@@ -184,11 +228,13 @@ export class LabelsBuilder {
       const i = this.sc.liveIdx[id];
       if (category === META && this.entCat[i] === PARSED) return;
       this.entVal[i] = value;
+      this.entSrc[i] = null;
       this.entCat[i] = category;
     } else {
       const i = this.entLen++;
       this.entId[i] = id;
       this.entVal[i] = value;
+      this.entSrc[i] = null;
       this.entCat[i] = category;
       this.sc.liveGen[id] = this.sc.gen;
       this.sc.liveIdx[id] = i;
@@ -196,6 +242,46 @@ export class LabelsBuilder {
     }
     // Metadata counts as extracted too: a parser then leaves a key the entry already has.
     this.recordExtracted(id);
+  }
+
+  /**
+   * A parsed label whose value is the ASCII bytes [s, e) of line (as setId with their latin1
+   * string): the string is made only if something reads it. Typed label filters and unwrap
+   * read the bytes instead (rangeOf).
+   */
+  setRange(id: number, line: Buffer, s: number, e: number): void {
+    this.setId(PARSED, id, '');
+    const i = this.sc.liveIdx[id];
+    this.entSrc[i] = line;
+    this.entS[i] = s;
+    this.entE[i] = e;
+  }
+
+  /** Set by rangeOf: the bytes of a label value not yet made a string. */
+  rangeLine: Buffer = EMPTY_LINE;
+  rangeStart = 0;
+  rangeEnd = 0;
+
+  /** True (with rangeLine/Start/End) when the label is set from line bytes not yet read as a string. */
+  rangeOf(id: number): boolean {
+    const sc = this.sc;
+    if (id >= sc.liveGen.length || sc.liveGen[id] !== sc.gen) return false;
+    const i = sc.liveIdx[id];
+    const src = this.entSrc[i];
+    if (src === null) return false;
+    this.rangeLine = src;
+    this.rangeStart = this.entS[i];
+    this.rangeEnd = this.entE[i];
+    return true;
+  }
+
+  private val(i: number): string {
+    const src = this.entSrc[i];
+    if (src === null) return this.entVal[i];
+    const v = src.toString('latin1', this.entS[i], this.entE[i]);
+    this.entVal[i] = v;
+    this.entSrc[i] = null;
+    return v;
   }
 
   del(name: string): void {
@@ -230,7 +316,7 @@ export class LabelsBuilder {
     }
     if (!changed) return;
     for (let i = 0; i < this.entLen; i++) {
-      if (this.entCat[i] !== DEAD) fn(this.names.names[this.entId[i]], this.entVal[i]);
+      if (this.entCat[i] !== DEAD) fn(this.names.names[this.entId[i]], this.val(i));
     }
     if (this.err !== '' || this.errDetails !== '') {
       if (this.err !== '') fn(ERROR_LABEL, this.err);
@@ -247,7 +333,7 @@ export class LabelsBuilder {
     for (let i = 0; i < this.entLen; i++) {
       const c = this.entCat[i];
       if (c === DEAD) continue;
-      (c === META ? meta : parsed).push({ name: this.names.names[this.entId[i]], value: this.entVal[i] });
+      (c === META ? meta : parsed).push({ name: this.names.names[this.entId[i]], value: this.val(i) });
     }
     if (errors && (this.err !== '' || this.errDetails !== '')) {
       if (this.err !== '') parsed.push({ name: ERROR_LABEL, value: this.err });
@@ -262,8 +348,9 @@ export class LabelsBuilder {
    */
   labelsResult(): ResultLabels {
     if (this.liveCount === 0 && this.delCount === 0 && this.err === '') return this.baseResult;
-    if (this.deferLeft > 0) {
-      this.deferLeft--;
+    const q = this.interner;
+    if (q.deferLeft > 0 && !this.repeats) {
+      q.deferLeft--;
       return this.deferred();
     }
     // Lengths keep the key unambiguous whatever the values contain.
@@ -271,25 +358,34 @@ export class LabelsBuilder {
     for (let i = 0; i < this.entLen; i++) {
       const c = this.entCat[i];
       if (c === DEAD) continue;
-      const v = this.entVal[i];
+      const v = this.val(i);
       key += (c === META ? 'm' : 'p') + this.entId[i] + ':' + v.length + ':' + v;
     }
     if (this.delCount > 0) {
       for (let i = 0; i < this.base.length; i++) if (this.sc.delGen[this.baseIds[i]] === this.sc.gen) key += 'd' + i + ';';
     }
-    this.lookups++;
-    const hit = this.interner.cached(key);
-    if (hit !== undefined) return hit;
-    if (++this.misses > MISS_LIMIT) {
-      // Mostly new sets: stop paying for keys for a while.
-      this.misses = 0;
+    if (++this.lookups >= MISS_WINDOW) {
+      this.repeats = this.misses * 4 < this.lookups;
       this.lookups = 0;
-      this.deferLeft = DEFER_RUN;
-      return this.deferred();
+      this.misses = 0;
     }
-    if (this.lookups >= MISS_WINDOW) {
-      this.lookups = 0;
-      this.misses = 0;
+    q.lookups++;
+    const hit = q.cached(key);
+    if (hit !== undefined) {
+      if (!this.repeats && this.lookups >= REPEAT_EVIDENCE && this.misses * 4 < this.lookups) this.repeats = true;
+      return hit;
+    }
+    this.misses++;
+    if (++q.misses > MISS_LIMIT) {
+      // Mostly new sets: stop paying for keys for a while.
+      q.misses = 0;
+      q.lookups = 0;
+      q.deferLeft = DEFER_RUN;
+      if (!this.repeats) return this.deferred();
+    }
+    if (q.lookups >= MISS_WINDOW) {
+      q.lookups = 0;
+      q.misses = 0;
     }
     const stream: Label[] = [];
     const meta: Label[] = [];
@@ -317,7 +413,7 @@ export class LabelsBuilder {
       const c = this.entCat[i];
       if (c === DEAD) continue;
       names.push(all[this.entId[i]]);
-      values.push(this.entVal[i]);
+      values.push(this.val(i));
       cats.push(c);
     }
     if (this.err !== '') {
@@ -341,11 +437,25 @@ export class LabelsBuilder {
     if (g.noLabels) return EMPTY_RESULT;
     const unchanged = this.liveCount === 0 && this.delCount === 0;
     if (g.labels.length === 0) return unchanged ? this.baseResult : this.labelsResult();
+    if (!unchanged && this.groupIds !== undefined && !this.groupTouched(this.groupIds)) {
+      // withResult would read the stream labels only: same set as the unchanged case.
+      this.baseGroup ??= this.interner.uncategorized(this.base.filter((l) => g.labels.includes(l.name)));
+      return this.baseGroup;
+    }
     if (unchanged) {
       this.baseGroup ??= this.interner.uncategorized(this.base.filter((l) => g.labels.includes(l.name) !== g.without));
       return this.baseGroup;
     }
     return g.without ? this.withoutResult(g.labels) : this.withResult(g.labels);
+  }
+
+  private groupTouched(ids: Int32Array): boolean {
+    const sc = this.sc;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (sc.liveGen[id] === sc.gen || sc.delGen[id] === sc.gen) return true;
+    }
+    return false;
   }
 
   private withResult(groups: readonly string[]): ResultLabels {
@@ -355,7 +465,7 @@ export class LabelsBuilder {
       const id = this.names.id(name);
       this.ensure(id);
       if (this.sc.delGen[id] === this.sc.gen) continue;
-      const v = this.sc.liveGen[id] === this.sc.gen ? this.entVal[this.sc.liveIdx[id]] : this.baseMap.get(name);
+      const v = this.sc.liveGen[id] === this.sc.gen ? this.val(this.sc.liveIdx[id]) : this.baseMap.get(name);
       if (v === undefined) continue;
       out.push({ name, value: v });
       key += id + ':' + v.length + ':' + v;
@@ -377,7 +487,7 @@ export class LabelsBuilder {
       if (this.entCat[i] === DEAD) continue;
       const name = this.names.names[this.entId[i]];
       if (groups.includes(name)) continue;
-      const v = this.entVal[i];
+      const v = this.val(i);
       out.push({ name, value: v });
       key += 'e' + this.entId[i] + ':' + v.length + ':' + v;
     }
@@ -440,6 +550,7 @@ export class LabelsBuilder {
 }
 
 const EMPTY_LINE = Buffer.alloc(0);
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** Generation-stamped per-name arrays: a name is set/deleted/extracted in the current entry when its stamp equals gen. */
 class Scratch {

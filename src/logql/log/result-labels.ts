@@ -17,6 +17,11 @@ export class ResultInterner {
   /** Results by a cheap per-stream key; bounded for the whole query. */
   private readonly fast = new Map<string, ResultLabels>();
   private streams = 0;
+  /** Miss statistics of LabelsBuilder.labelsResult over all the query's streams. */
+  lookups = 0;
+  misses = 0;
+  /** Entries left to defer (streams that repeat excepted). */
+  deferLeft = 0;
 
   /** A tag making cheap keys of different streams distinct. */
   nextStreamTag(): string {

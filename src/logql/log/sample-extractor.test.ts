@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parseFloat64, parseGoDuration } from '../syntax/index.js';
 import { runLine, runSamples } from './test-helpers.js';
 
 const STREAM = { app: 'api', pod: 'p1' };
@@ -60,5 +61,55 @@ describe('sample extraction', () => {
   it('stops parsing once the needed labels are found', () => {
     // A by() on a label before the broken part: no error.
     assert.deepEqual(runSamples('sum by (level) (count_over_time({app="api"} | json [1m]))', ['{"level":"warn","msg":"trunc'], STREAM)[0], { value: 1, labels: { level: 'warn' } });
+  });
+});
+
+describe('unwrap and typed filters on values read from line bytes', () => {
+  // Oracles: the string conversions (Go's ParseFloat and ParseDuration), as before bytes.
+  const seconds = (s: string): number => {
+    const d = parseGoDuration(s);
+    return Number(d / 1_000_000_000n) + Number(d % 1_000_000_000n) / 1e9;
+  };
+  const values = ['0', '-0', '7', '007', '-12', '1.5', '1e3', '123456789012345', '9007199254740993', '0x1p-2', 'inf', '+5', '1_0'];
+  const durations = ['0', '-0', '1s', '-1.5h', '1h30m15s', '77.9ms', '388us', '0.000000001s', '1.123456789123s', '2562047h', '9007199254740993ns', '1ms1ns'];
+  for (const by of ['', ' by (app)']) {
+    for (const v of values) {
+      it(`unwrap ${v}${by}`, () => {
+        let want: number | undefined;
+        try {
+          want = parseFloat64(v);
+        } catch {
+          want = undefined;
+        }
+        const [json] = runSamples(`max_over_time({app="api"} | json | unwrap v [1m])${by}`, [`{"v":${v}}`], STREAM);
+        const [lf] = runSamples(`max_over_time({app="api"} | logfmt | unwrap v [1m])${by}`, [`v=${v}`], STREAM);
+        // JSON numbers start with a digit or '-' (others are a JSON error, not a value).
+        for (const r of /^[-0-9]/.test(v) ? [json, lf] : [lf]) {
+          if (want === undefined) assert.equal(r.labels.__error__, 'SampleExtractionErr');
+          else assert.ok(Object.is(r.value, want), `${v}: ${r.value} vs ${want}`);
+        }
+      });
+    }
+    for (const d of durations) {
+      it(`unwrap duration(${d})${by}`, () => {
+        const [r] = runSamples(`max_over_time({app="api"} | logfmt | unwrap duration(v) [1m])${by}`, [`v=${d} x=1`], STREAM);
+        assert.ok(Object.is(r.value, seconds(d)), `${d}: ${r.value} vs ${seconds(d)}`);
+      });
+    }
+  }
+
+  it('duration and number filters compare like the string path', () => {
+    const lines = ['d=10s', 'd=10.000000001s', 'd=9s', 'd=1h', 'd=abc', 'd=-11s', 'd=0', 'n=500', 'n=499', 'n=5e2', 'n=x', 'n=-0'];
+    const cases: [string, (string | undefined)[]][] = [
+      ['| logfmt | d > 10s', [undefined, 'd=10.000000001s', undefined, 'd=1h', 'd=abc', undefined, undefined, undefined, undefined, undefined, undefined, undefined]],
+      ['| logfmt | d <= -10s', [undefined, undefined, undefined, undefined, 'd=abc', 'd=-11s', undefined, undefined, undefined, undefined, undefined, undefined]],
+      ['| logfmt | n >= 500', [undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'n=500', undefined, 'n=5e2', 'n=x', undefined]],
+      ['| logfmt | n == 0', [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'n=x', 'n=-0']],
+    ];
+    for (const [q, want] of cases) {
+      assert.deepEqual(lines.map((l) => runLine(q, l, STREAM).line), want, q);
+      const counted = runSamples(`sum by (app) (count_over_time({app="api"} ${q} [1m]))`, lines, STREAM).map((s, i) => (s.value === undefined ? undefined : lines[i]));
+      assert.deepEqual(counted, want, q);
+    }
   });
 });

@@ -10,6 +10,7 @@ import {
   BytesError, DurationError, NumError, parseBytes, parseFloat64, parseGoDuration, withoutUselessLineFormat,
 } from '../syntax/index.js';
 import { compileStages, requiredLabelNames } from './compile.js';
+import { fastDuration, fastDurationBytes, simpleIntBytes } from './fast-duration.js';
 import { ParserHints } from './hints.js';
 import { compileLabelFilter, type LabelTest } from './label-filter.js';
 import { LabelsBuilder, type Grouping } from './labels-builder.js';
@@ -38,6 +39,27 @@ export function injectedGrouping(vec: VectorAggregation): AstGrouping | undefine
 }
 
 type Conversion = (v: string) => number;
+/** A conversion straight from ASCII bytes, undefined when the string path is needed. */
+type BytesConversion = (d: Uint8Array, s: number, e: number) => number | undefined;
+
+/** Seconds of a duration in exact integer nanoseconds, as the bigint formula below computes them. */
+function durationSeconds(f: number): number {
+  // r and the quotient carry the sign of f, as bigint / and % do.
+  const r = f % 1e9;
+  return (f - r) / 1e9 + r / 1e9;
+}
+
+function bytesConversion(kind: 'bytes' | 'duration' | 'duration_seconds' | undefined): BytesConversion | undefined {
+  switch (kind) {
+    case 'bytes': return undefined;
+    case 'duration': case 'duration_seconds':
+      return (d, s, e) => {
+        const f = fastDurationBytes(d, s, e);
+        return f === undefined ? undefined : durationSeconds(f);
+      };
+    default: return simpleIntBytes;
+  }
+}
 
 /** Loki's convertFloat / convertDuration / convertBytes; throws the Go error text. */
 function conversion(kind: 'bytes' | 'duration' | 'duration_seconds' | undefined): Conversion {
@@ -45,6 +67,8 @@ function conversion(kind: 'bytes' | 'duration' | 'duration_seconds' | undefined)
     case 'bytes': return (v) => Number(parseBytes(v));
     case 'duration': case 'duration_seconds':
       return (v) => {
+        const f = fastDuration(v);
+        if (f !== undefined) return durationSeconds(f);
         const d = parseGoDuration(v);
         return Number(d / 1_000_000_000n) + Number(d % 1_000_000_000n) / 1e9;
       };
@@ -76,10 +100,15 @@ class LineStream implements StreamSampleExtractor {
 }
 
 class UnwrapStream implements StreamSampleExtractor {
+  private readonly labelId: number;
+
   constructor(
-    private readonly stages: readonly Stage[], private readonly b: LabelsBuilder, private readonly label: string,
+    private readonly stages: readonly Stage[], private readonly b: LabelsBuilder, label: string,
     private readonly convert: Conversion, private readonly post: LabelTest | undefined,
-  ) {}
+    private readonly bytes: BytesConversion | undefined,
+  ) {
+    this.labelId = b.names.id(label);
+  }
 
   process(ts: bigint, line: Buffer, metadata: Labels, out: SampleOutput): boolean {
     const b = this.b;
@@ -91,9 +120,21 @@ class UnwrapStream implements StreamSampleExtractor {
       if (r === null) return false;
       l = r;
     }
-    const s = b.get(this.label) ?? '';
+    let v: number | undefined;
+    if (this.bytes !== undefined && b.rangeOf(this.labelId)) v = this.bytes(b.rangeLine, b.rangeStart, b.rangeEnd);
+    if (v === undefined) v = this.fromString(b);
+    if (v === undefined) return false;
+    if (this.post !== undefined && !this.post.test(b)) return false;
+    out.value = v;
+    out.labels = b.groupedLabels();
+    return true;
+  }
+
+  /** The value through the string conversion (errors become SampleExtractionErr); undefined: no sample. */
+  private fromString(b: LabelsBuilder): number | undefined {
+    const s = b.getId(this.labelId) ?? '';
     // A missing or empty value is no sample, not an error.
-    if (s === '') return false;
+    if (s === '') return undefined;
     let v: number;
     try {
       v = this.convert(s);
@@ -105,10 +146,7 @@ class UnwrapStream implements StreamSampleExtractor {
       b.err = ERR_SAMPLE_EXTRACTION;
       b.errDetails = e.message;
     }
-    if (this.post !== undefined && !this.post.test(b)) return false;
-    out.value = v;
-    out.labels = b.groupedLabels();
-    return true;
+    return v;
   }
 }
 
@@ -170,7 +208,8 @@ export function compileSampleExtractor(agg: RangeAggregation, options: Extractor
   );
   const grouping: Grouping = { labels: groups, without, noLabels };
   const convert = conversion(unwrap.conversion);
-  return new Extractor(stages, hints, grouping, (s, b) => new UnwrapStream(s, b, label, convert, post));
+  const bytes = bytesConversion(unwrap.conversion);
+  return new Extractor(stages, hints, grouping, (s, b) => new UnwrapStream(s, b, label, convert, post, bytes));
 }
 
 function isBinary(f: { kind: string }): boolean {

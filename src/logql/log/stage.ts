@@ -10,6 +10,11 @@ export interface Stage {
   requiredLabelNames(): readonly string[];
   /** Set on single label filters (not and/or): parser hints may run them early. */
   readonly hintFilter?: { readonly name: string };
+  /**
+   * What a log pipeline's probe may run (pipeline.ts): line filters, the json/logfmt parsers
+   * (which honour LabelsBuilder.probing) and label filters. Other stages end the probe.
+   */
+  readonly probe?: 'filter' | 'parser' | 'label';
 }
 
 /** A stage that only filters lines. */
@@ -17,5 +22,6 @@ export function filterStage(test: (line: Buffer) => boolean): Stage {
   return {
     process: (_ts, line) => (test(line) ? line : null),
     requiredLabelNames: () => [],
+    probe: 'filter',
   };
 }

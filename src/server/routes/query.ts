@@ -10,8 +10,10 @@ import { parseInstantParams, parseRangeParams, type Direction } from '../../quer
 import type { Querier } from '../../querier/querier.js';
 import { buildStats, streamsResponseJson } from '../../querier/response.js';
 import { selectLogs } from '../../querier/select-logs.js';
+import { setPaceYield } from '../../querier/series-plan.js';
 import { BadRequestError, ClientClosedError, TimeoutError } from '../../util/errors.js';
 import { json, type HttpRequest, type HttpResponse, type HttpServer } from '../http.js';
+import { mainThread } from '../fair-scheduler.js';
 import { selectAcrossTenants, splitTenantMatchers } from '../multi-tenant.js';
 import type { TenantQueryScheduler } from '../query-scheduler.js';
 import { ReadGuard, combinedLimits, queryTooManyBytesMessage } from '../read-guard.js';
@@ -77,6 +79,9 @@ async function withDeadline<T>(req: HttpRequest, limits: LimitsConfig, run: (sig
 
 /** Answers the query_range, query and format_query endpoints from the querier and the LogQL engine. */
 export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: QueryRouteOptions): void {
+  // Paced reads of a bound query yield through the scheduler; others yield one loop turn as before.
+  setPaceYield((signal) => mainThread.yielder(signal));
+  mainThread.setShares((tenant) => opts.limitsFor(tenant).skald_cpu_share);
   type BaseContext = Omit<QueryContext, 'signal' | 'guard' | 'warnings' | 'budgeted'>;
   const context = (req: HttpRequest): BaseContext => {
     const tenants = resolveReadTenants(req.headers, opts.authEnabled, opts.multiTenant);
@@ -111,7 +116,11 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
 
   /** Waits for a tenant slot, then runs the query with its guard; adds partial-result warnings. */
   const run = (base: BaseContext, expr: Expr, start: Nanos, end: Nanos, signal: AbortSignal, fn: (ctx: QueryContext) => Promise<string>): Promise<HttpResponse> => {
+    const key = base.tenants.join('|');
     const go = async (): Promise<HttpResponse> => {
+      // The query's slices are units of its tenant's main-thread work (fair-scheduler.ts).
+      mainThread.bind(signal, key);
+      await mainThread.turn(key);
       const ctx: QueryContext = { ...base, signal, guard: new ReadGuard(signal), warnings: [], budgeted: false };
       const bytesWarning = await checkBytesRead(ctx, expr, start, end);
       // Without a budget the querier reads block by block, checking the signal and yielding itself.
@@ -120,7 +129,8 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
       if (bytesWarning !== undefined && ctx.guard.exhausted) ctx.warnings.push(`${bytesWarning}; partial result: reading stopped at the limit`);
       return json(withWarnings(body, ctx.warnings));
     };
-    return opts.scheduler ? opts.scheduler.run(base.tenants.join('|'), signal, go) : go();
+    const done = mainThread.enter(key);
+    return (opts.scheduler ? opts.scheduler.run(key, signal, go) : go()).finally(done);
   };
 
   const logQuery = async (ctx: QueryContext, expr: LogSelector, start: bigint, end: bigint, limit: number, direction: Direction, intervalMs: number): Promise<string> => {

@@ -1,0 +1,50 @@
+/**
+ * Worker thread side of PushDecodePool: decodes push bodies off the main thread. Results go back
+ * by structured clone; the body and column buffers are transferred, not copied.
+ */
+import { parentPort } from 'node:worker_threads';
+import { decodePushRequest, type DecodeOptions, type PushRequest } from '../push/index.js';
+import { HttpError } from '../util/errors.js';
+
+export interface DecodeJob {
+  readonly id: number;
+  readonly body: Uint8Array;
+  readonly opts: DecodeOptions;
+}
+
+export type DecodeReply =
+  | { readonly id: number; readonly ok: true; readonly push: PushRequest; readonly ms: number }
+  | { readonly id: number; readonly ok: false; readonly status: number; readonly message: string };
+
+/** The distinct ArrayBuffers under a decoded request's columns (what can be transferred). */
+function buffersOf(push: PushRequest): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const s of push.streams) {
+    for (const a of [s.entries.ts, s.entries.lineStart, s.entries.lineEnd, s.entries.buf]) {
+      if (a.buffer instanceof ArrayBuffer) out.add(a.buffer);
+    }
+  }
+  return [...out];
+}
+
+parentPort?.on('message', (job: DecodeJob) => {
+  const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
+  const t0 = performance.now();
+  decodePushRequest(body, job.opts).then(
+    (push) => {
+      const reply: DecodeReply = { id: job.id, ok: true, push, ms: performance.now() - t0 };
+      try {
+        parentPort!.postMessage(reply, buffersOf(push));
+      } catch {
+        // A buffer that cannot be transferred (Node's shared pool): copy instead.
+        parentPort!.postMessage(reply);
+      }
+    },
+    (err: unknown) => {
+      const reply: DecodeReply = err instanceof HttpError
+        ? { id: job.id, ok: false, status: err.status, message: err.message }
+        : { id: job.id, ok: false, status: 500, message: err instanceof Error ? err.message : String(err) };
+      parentPort!.postMessage(reply);
+    },
+  );
+});
