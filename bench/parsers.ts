@@ -2,7 +2,9 @@
  * Parser pipeline throughput on one core (MB of lines per CPU second): the benchmark's logfmt
  * and JSON lines (../shared/bench/gen.mjs) through the log pipelines and sample extractors of
  * the query set, per stream as the querier runs them. Prints matches so runs can be compared.
- * Run: node --import tsx bench/parsers.ts [--mb 40] [--only name,name]
+ * Per query: best CPU time of --reps runs after a warm-up, each over fresh per-stream state.
+ * Run: node --import tsx bench/parsers.ts [--mb 40] [--reps 7] [--only name,name]
+ * (The machine is shared: compare before/after in the same conditions, several times.)
  */
 import { labelsFromRecord, type Labels } from '../src/model/labels.js';
 import { compileLogPipeline, compileSampleExtractor, injectedGrouping, newPipelineOutput, newSampleOutput } from '../src/logql/log/index.js';

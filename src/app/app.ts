@@ -7,6 +7,8 @@ import { Ingester } from '../ingester/ingester.js';
 import { Metrics } from '../metrics/metrics.js';
 import { Querier } from '../querier/querier.js';
 import { StoreReader } from '../querier/store-reader.js';
+import { ScanPool, scanPool, setScanPool } from '../querier/scan-pool/pool.js';
+import { availableParallelism } from 'node:os';
 import { Authenticator, redactSecrets } from '../server/auth.js';
 import { HttpServer, loadTlsSettings, type TlsSettings } from '../server/http.js';
 import { TenantQueryScheduler } from '../server/query-scheduler.js';
@@ -40,6 +42,8 @@ export class App {
   readonly ingester: Ingester;
   private address: AddressInfo | undefined;
   private stopping: Promise<void> | undefined;
+  /** Worker threads for line-filter scans (querier.scan_workers), installed for the process's queries. */
+  private readonly scanPool: ScanPool | undefined;
 
   private constructor(private readonly deps: AppDeps, tls: TlsSettings | undefined) {
     const { config, log } = deps;
@@ -55,6 +59,9 @@ export class App {
     );
     const distributor = new Distributor(deps.limitsFor, this.ingester, this.metrics);
     const querier = new Querier(this.ingester, new StoreReader(index, objects));
+    const scanWorkers = Math.min(config.querier.scan_workers, availableParallelism());
+    this.scanPool = scanWorkers > 0 ? new ScanPool(scanWorkers) : undefined;
+    setScanPool(this.scanPool);
     const stats = new MetadataApi({ ingester: this.ingester, index }, querier);
     this.server = new HttpServer(this.metrics, log.child({ component: 'server' }), {
       requestTimeoutMs: config.server.http_server_read_timeout,
@@ -111,8 +118,16 @@ export class App {
   /** Graceful stop: refuse new connections, finish requests, flush chunks, close the WAL. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      await this.server.close(this.deps.config.server.graceful_shutdown_timeout);
-      await this.ingester.stop(true);
+      try {
+        await this.server.close(this.deps.config.server.graceful_shutdown_timeout);
+        await this.ingester.stop(true);
+      } finally {
+        // After the last query: its workers end with the app.
+        if (this.scanPool !== undefined) {
+          if (scanPool() === this.scanPool) setScanPool(undefined);
+          await this.scanPool.close();
+        }
+      }
     })();
     return this.stopping;
   }

@@ -155,6 +155,8 @@ export interface QuerierConfig {
   max_concurrent: number;
   multi_tenant_queries_enabled: boolean;
   tail_max_duration: number;
+  /** Worker threads for line-filter scans (capped at the core count); 0 = none. */
+  scan_workers: number;
 }
 
 export interface FrontendConfig {

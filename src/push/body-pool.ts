@@ -3,8 +3,8 @@ import { BufferPool } from '../chunk/buffer-pool.js';
 /**
  * Buffers for decoded push bodies, by power-of-two size from 64 KiB to 8 MiB. A push holds
  * one from decoding until its entries are copied into the ingester (synchronously, well
- * before the WAL write is awaited), so a few serve all pushes; a fresh buffer per push would
- * be an external allocation the size of the body, which is what makes V8 collect garbage.
+ * before the WAL write is awaited), so a few serve all pushes instead of a fresh external
+ * allocation the size of each body.
  */
 const MIN_POOLED = 64 << 10;
 const MAX_POOLED = 8 << 20;

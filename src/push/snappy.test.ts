@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import snappy from 'snappy';
-import { snappyDecodedLength } from './decompress.js';
+import { decodeSnappyBody, snappyDecodedLength } from './decompress.js';
 import { SNAPPY_SLACK, snappyDecodeInto } from './snappy.js';
 
 /** Decodes a whole snappy block (preamble included) into a buffer with `slack` spare bytes. */
@@ -76,13 +76,12 @@ test('every element form: long literals, 1/2/4-byte offsets, overlapping copies'
     return [62 << 2, n & 0xff, (n >> 8) & 0xff, n >> 16, ...bytes];
   };
   const text = Array.from(logText(70_000, 3));
-  // literal (3-byte length), copy4 of 64 bytes from 65,600 back, copy2 of 5, copy1 runs (offset 1 and 3)
   const body = [
-    ...lit(text),
+    ...lit(text), // literal with a 3-byte length
     (63 << 2) | 3, 0x40, 0x00, 0x01, 0x00, // copy4: length 64, offset 65,600
     (4 << 2) | 2, 0x10, 0x00, // copy2: length 5, offset 16
-    ((7) << 2) | 1, 1, // copy1: length 11, offset 1
-    ((2) << 2) | 1, 3, // copy1: length 6, offset 3
+    (7 << 2) | 1, 1, // copy1: length 11, offset 1 (a run)
+    (2 << 2) | 1, 3, // copy1: length 6, offset 3 (overlapping)
     ...lit([0x41, 0x42]),
     ...lit(Array.from({ length: 300 }, (_, i) => i & 0xff)), // literal with a 2-byte length
   ];
@@ -125,4 +124,23 @@ test('corrupt input is refused as Go snappy refuses it', () => {
   for (let cut = start + 1; cut < block.length; cut++) assert.equal(decode(block.subarray(0, cut)), undefined, `cut at ${cut}`);
   // An output buffer shorter than the declared length is refused, not overrun.
   assert.equal(snappyDecodeInto(Buffer.from(ok), 1, Buffer.alloc(4), 8), false);
+});
+
+test('decodeSnappyBody: pooled buffers come back after release, errors as before', async () => {
+  const a = logText(200_000, 1);
+  const first = await decodeSnappyBody(snappy.compressSync(a), 1 << 20);
+  assert.ok(first.data.equals(a));
+  const memory = first.data.buffer;
+  first.release();
+  first.release(); // twice is harmless: the buffer is not handed out twice
+  const second = await decodeSnappyBody(snappy.compressSync(logText(150_000, 2)), 1 << 20);
+  const third = await decodeSnappyBody(snappy.compressSync(logText(150_000, 3)), 1 << 20);
+  assert.equal(second.data.buffer, memory, 'the released buffer is reused');
+  assert.notEqual(third.data.buffer, memory, 'a buffer in use is not handed out');
+  assert.ok(second.data.equals(logText(150_000, 2)));
+  assert.ok(third.data.equals(logText(150_000, 3)));
+  second.release();
+  third.release();
+  await assert.rejects(decodeSnappyBody(snappy.compressSync(a), 1000), { status: 413, message: 'received message larger than max (200000 vs 1000)' });
+  await assert.rejects(decodeSnappyBody(Buffer.from([5, 0]), 1000), { status: 400, message: 'snappy: corrupt input' });
 });

@@ -1,9 +1,9 @@
 /**
  * Snappy block decoding into a caller's buffer. The native binding can only return a fresh
- * buffer per push (an external allocation the size of the decoded body, which is what drives
- * most garbage collections of the write path); decoding here lets the push path reuse pooled
- * buffers. The checks are those of Go's snappy.Decode (github.com/golang/snappy,
- * decode_other.go), which Loki runs: any failure is `snappy: corrupt input`.
+ * buffer per push (an external allocation the size of the decoded body); decoding here lets
+ * the push path reuse pooled buffers. The checks are those of Go's snappy.Decode
+ * (github.com/golang/snappy, decode_other.go), which Loki runs: any failure is
+ * `snappy: corrupt input`.
  */
 
 const TAG_LITERAL = 0;

@@ -10,8 +10,8 @@ import type { Needle } from './line-prefilter.js';
 /** One decompression context per thread: decompress() is synchronous, so it is never shared mid-call. */
 let dctx: zstdBinding.DCtx | undefined;
 
-/** Decompresses one frame into exactly `out`. */
-function decompressInto(encoding: ChunkEncoding, frame: Buffer, out: Buffer): void {
+/** Decompresses one frame into exactly `out` (also used by the scan workers). */
+export function decompressInto(encoding: ChunkEncoding, frame: Buffer, out: Buffer): void {
   if (encoding !== 'zstd') {
     getCodec(encoding).decompress(frame, out.length).copy(out);
     return;
@@ -89,6 +89,18 @@ export class BlockScratch {
     // As parts, so the line lengths are checked against the table's linesSize.
     const split = version === 2 ? meta.rawLength - meta.linesSize : meta.rawLength;
     return checkRange(viewBlock({ version, head: raw.subarray(0, split), lines: raw.subarray(split) }, meta.minTs, from, through, into), meta);
+  }
+
+  /**
+   * As decodeBlock() for a format-2 block whose lines a scan worker has already decompressed
+   * (`lines`, which the batch views): only the head is decompressed here.
+   */
+  decodeWithLines(encoding: ChunkEncoding, data: Buffer, meta: BlockStats, lines: Buffer, from: bigint, through: bigint): EntryBatch {
+    if (from > meta.maxTs || through <= meta.minTs) return EMPTY_BATCH;
+    const split = meta.rawLength - meta.linesSize;
+    const head = this.take(split, false);
+    decompressInto(encoding, blockFrames(data, meta.rawLength, meta.linesSize).head, head);
+    return checkRange(viewBlock({ version: 2, head, lines }, meta.minTs, from, through, this.columns), meta);
   }
 
   /**

@@ -7,6 +7,10 @@
 import type { EntryBatch } from '../chunk/index.js';
 import { parseGoRegexTree, type Node } from '../logql/syntax/go-regex-tree.js';
 import { reorderStages, type LineFilter, type Stage } from '../logql/syntax/index.js';
+import { Needle } from './needle.js';
+
+// In a module of its own so that the scan workers load it without the LogQL syntax.
+export { Needle };
 
 /** Stages that leave the line as it is: line filters after them still see the stored line. */
 const KEEPS_LINE: ReadonlySet<string> = new Set(['Chain', 'LineFilter', 'JsonParser', 'LogfmtParser', 'RegexpParser', 'PatternParser', 'LabelFilter', 'LabelFormat', 'Drop', 'Keep']);
@@ -50,50 +54,6 @@ function regexLiterals(n: Node): string[] {
     default: return [];
   }
 }
-
-/**
- * A literal searched for through its rarest byte: Buffer.indexOf finds a pattern with memchr on
- * its first byte, so "needle-xyz" stops at every "n" (1.3 GB/s over logs) while its suffix "xyz"
- * is found at ~6 GB/s. The anchor is the literal's suffix from the byte least frequent in the
- * first bytes searched; an anchor hit is confirmed by comparing the literal's prefix.
- */
-export class Needle {
-  /** Offset of the anchor in the literal; -1 until the first search picks it. */
-  private k = -1;
-  private anchor: Buffer;
-
-  constructor(readonly bytes: Buffer) {
-    this.anchor = bytes;
-  }
-
-  /** First offset >= from where the literal starts in buf, or -1. */
-  indexOf(buf: Buffer, from = 0): number {
-    if (this.k < 0) this.pickAnchor(buf, from);
-    const k = this.k;
-    if (k === 0) return buf.indexOf(this.bytes, from);
-    const lit = this.bytes;
-    let p = buf.indexOf(this.anchor, from + k);
-    while (p !== -1) {
-      if (buf.compare(lit, 0, k, p - k, p) === 0) return p - k;
-      p = buf.indexOf(this.anchor, p + 1);
-    }
-    return -1;
-  }
-
-  private pickAnchor(buf: Buffer, from: number): void {
-    const lit = this.bytes;
-    const counts = new Uint32Array(256);
-    const end = Math.min(buf.length, from + SAMPLE_BYTES);
-    for (let i = from; i < end; i++) counts[buf[i]]++;
-    let best = 0;
-    for (let i = 1; i < lit.length; i++) if (counts[lit[i]] < counts[lit[best]]) best = i;
-    this.k = best;
-    this.anchor = lit.subarray(best);
-  }
-}
-
-/** Bytes sampled to rank the literal's bytes by frequency. */
-const SAMPLE_BYTES = 64 * 1024;
 
 /**
  * Finds the entries of a batch whose line contains one of the required literals; with several,

@@ -50,7 +50,7 @@ export function memSegments(chunk: MemChunk, scratch: BlockScratch): Segment[] {
     return [...chunk.batches(f, t)];
   };
   // Cut blocks are always in the current format.
-  const readBlock = (b: { meta: BlockMeta; data: Buffer }): Pick<Segment, 'read' | 'columns'> => ({
+  const readBlock = (b: { meta: BlockMeta; data: Buffer }): Pick<Segment, 'read' | 'columns' | 'block'> => ({
     read(from, through, stable, need) {
       const out = scratch.decodeBlock(encoding, b.data, b.meta, CHUNK_VERSION, from, through, stable, need);
       return out.count > 0 ? [out] : [];
@@ -58,6 +58,16 @@ export function memSegments(chunk: MemChunk, scratch: BlockScratch): Segment[] {
     columns(from, through) {
       const out = scratch.decodeColumns(encoding, b.data, b.meta, CHUNK_VERSION, from, through);
       return out.count > 0 ? [out] : [];
+    },
+    block: {
+      encoding, data: b.data, rawLength: b.meta.rawLength, linesSize: b.meta.linesSize,
+      // Cut blocks live in memory: read() does not verify them either.
+      verified: () => true,
+      check: () => undefined,
+      readLines(from, through, lines) {
+        const out = scratch.decodeWithLines(encoding, b.data, b.meta, lines, from, through);
+        return out.count > 0 ? [out] : [];
+      },
     },
   });
   if (groups.length === 0) return [{ minTs: chunkMin, maxTs: chunkEnd - 1n, entries: n, lineBytes: chunk.rawBytes, exact: false, read: read(chunkMin, chunkEnd) }];

@@ -11,6 +11,8 @@ import { RelTime } from './rel-time.js';
 import { SeriesCursor } from './series-cursor.js';
 import { chunkGroups, newReadStats, Pacer, readSegment, type ChunkGroup, type ReadStats } from './series-plan.js';
 import type { SeriesSource } from './sources.js';
+import { scanPool } from './scan-pool/pool.js';
+import { Prescan, readFound } from './scan-pool/prescan.js';
 
 export interface LogStream {
   readonly labels: Labels;
@@ -115,13 +117,21 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
   const pipelines = new Map<number, StreamPipeline>();
   const out: PipelineOutput = { line: Buffer.alloc(0), labels: { all: EMPTY_LABELS, key: '{}', stream: EMPTY_LABELS, structuredMetadata: EMPTY_LABELS, parsed: EMPTY_LABELS } };
   let candidates = new Uint32Array(0);
+  // Large line-filter scans run their prefilter on the scan pool, a few groups ahead.
+  const pool = scan !== undefined ? scanPool() : undefined;
+  const prescan = pool !== undefined && scan !== undefined && planned.length >= pool.minGroups
+    ? new Prescan(pool, planned.map((p) => p.group), req.start, req.end, literals, 2 * pool.size)
+    : undefined;
 
+  try {
   for (let g = 0; g < planned.length; g++) {
     const p = planned[g];
     if (!mayEnter(p.bound)) break;
+    prescan?.advance(g);
     for (let j = g + 1; j < Math.min(planned.length, g + 1 + PREFETCH); j++) planned[j].group.prefetch();
     await pacer.tick();
     const segments = await p.group.segments(req.start, req.end, stats);
+    const found = await prescan?.take(g);
     let pipeline = pipelines.get(p.rank);
     if (pipeline === undefined) pipelines.set(p.rank, (pipeline = req.pipeline.forStream(p.src.labels)));
     for (let s = 0; s < segments.length; s++) {
@@ -129,7 +139,8 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
       if (seg.maxTs < req.start || seg.minTs >= req.end) continue;
       if (!mayEnter(time.rel(forward ? (seg.minTs > req.start ? seg.minTs : req.start) : (seg.maxTs < spanEnd ? seg.maxTs : spanEnd)))) break;
       if (s > 0) await pacer.tick();
-      const batches = readSegment(seg, req.start, req.end, stats, scan?.blockLiteral());
+      const f = found?.get(seg);
+      const batches = f !== undefined ? readFound(seg, f, req.start, req.end, stats) : readSegment(seg, req.start, req.end, stats, scan?.blockLiteral());
       let pos = 0;
       const firstPos: number[] = [];
       for (const b of batches) {
@@ -164,6 +175,9 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
         }
       }
     }
+  }
+  } finally {
+    prescan?.close();
   }
 
   const entries: Kept[] = [];

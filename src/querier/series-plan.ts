@@ -58,6 +58,11 @@ export interface ChunkGroup {
   /** Starts fetching the group's chunk now (reads overlap with work on other groups). */
   prefetch(): void;
   /**
+   * A lone chunk's segments, fetched now (as prefetch) and counted nowhere: the same segment
+   * objects segments() returns next. Undefined for groups that segments() reads merged.
+   */
+  peek(): Promise<readonly Segment[]> | undefined;
+  /**
    * The group's segments for a read of [from, through): a lone chunk's own segments when it has
    * them, else one segment holding the group's entries merged and de-duplicated (read here).
    */
@@ -102,6 +107,11 @@ function group(chunks: ChunkHandle[], minTs: bigint, maxTs: bigint): ChunkGroup 
       pending = only.open();
       // Awaited by segments(); a group never read must not leave an unhandled rejection.
       pending.catch(() => undefined);
+    },
+    peek() {
+      if (only?.open === undefined) return undefined;
+      this.prefetch();
+      return pending?.then((b) => b.segments);
     },
     async segments(from, through, stats) {
       if (only?.open !== undefined) {

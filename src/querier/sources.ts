@@ -1,6 +1,7 @@
 import type { EntryBatch } from '../chunk/index.js';
 import type { ColumnBatch } from '../chunk/batch.js';
 import type { Needle } from './line-prefilter.js';
+import type { ChunkEncoding } from '../config/types.js';
 import type { Labels } from '../model/labels.js';
 import type { Nanos } from '../model/time.js';
 
@@ -50,6 +51,27 @@ export interface Segment {
    * stored or cut block); valid until the next read of the same query. See readColumns.
    */
   columns?(from: bigint, through: bigint): readonly ColumnBatch[];
+  /** A segment of one format-2 block: what a scan worker needs to prefilter it (src/querier/scan-pool). */
+  readonly block?: ScanBlock;
+}
+
+/** One stored or cut block (format 2) that a scan worker can decompress and search on its own. */
+export interface ScanBlock {
+  readonly encoding: ChunkEncoding;
+  /** The block's bytes as stored (never modified). */
+  readonly data: Buffer;
+  readonly rawLength: number;
+  readonly linesSize: number;
+  /** Whether check() passes without a CRC (the block was verified, or lives in memory). */
+  verified(): boolean;
+  /**
+   * Throws as read() would for a block whose stored bytes have CRC `crc` (computed by the
+   * worker unless verified()): a reader checks this before using what the worker found, or
+   * that it found nothing.
+   */
+  check(crc: number): void;
+  /** As read() with a needle the block's lines hold, given those lines decompressed (`lines`, viewed by the batches). */
+  readLines(from: bigint, through: bigint, lines: Buffer): readonly EntryBatch[];
 }
 
 /** All chunks of one stream that may hold data for a query. */

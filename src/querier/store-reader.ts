@@ -1,6 +1,7 @@
 import { decodeChunk, type EntryBatch, type StoredChunk } from '../chunk/index.js';
 import { verifyBlock } from '../chunk/stored-chunk.js';
-import type { BlockMeta, ChunkHeader } from '../chunk/chunk-format.js';
+import { hex, type BlockMeta, type ChunkHeader } from '../chunk/chunk-format.js';
+import { CorruptChunkError } from '../chunk/errors.js';
 import type { ChunkRef, IndexStore } from '../index/index.js';
 import { labelsToString } from '../model/labels.js';
 import type { LabelMatcher } from '../model/matcher.js';
@@ -90,7 +91,7 @@ function storedSegments(chunk: StoredChunk, bytes: Buffer, scratch: BlockScratch
 /** Blocks of cached chunks whose CRC has been checked. */
 const verified = new WeakSet<BlockMeta>();
 
-function singleBlockReader(h: ChunkHeader, bytes: Buffer, m: BlockMeta, scratch: BlockScratch): Pick<Segment, 'read' | 'columns'> {
+function singleBlockReader(h: ChunkHeader, bytes: Buffer, m: BlockMeta, scratch: BlockScratch): Pick<Segment, 'read' | 'columns' | 'block'> {
   const data = bytes.subarray(h.dataOffset + m.offset, h.dataOffset + m.offset + m.length);
   const { encoding, version } = h;
   const verify = (): void => {
@@ -109,6 +110,20 @@ function singleBlockReader(h: ChunkHeader, bytes: Buffer, m: BlockMeta, scratch:
       if (version === 1) verify();
       const b = scratch.decodeColumns(encoding, data, m, version, from, through, version === 1 || verified.has(m));
       return b.count > 0 ? [b] : [];
+    },
+    block: version === 1 ? undefined : {
+      encoding, data, rawLength: m.rawLength, linesSize: m.linesSize,
+      verified: () => verified.has(m),
+      check(crc) {
+        if (verified.has(m)) return;
+        // As verifyBlock, from the CRC the worker computed.
+        if (crc !== m.crc) throw new CorruptChunkError(`block ${h.blocks.indexOf(m)} checksum mismatch: stored ${hex(m.crc)}, computed ${hex(crc)}`);
+        verified.add(m);
+      },
+      readLines(from, through, lines) {
+        const b = scratch.decodeWithLines(encoding, data, m, lines, from, through);
+        return b.count > 0 ? [b] : [];
+      },
     },
   };
 }

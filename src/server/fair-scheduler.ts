@@ -20,6 +20,8 @@ const STEADY_MS = HALF_LIFE_MS / Math.LN2;
 const CAPPED_SLICE_MS = 1;
 /** A unit whose spacing would end within this many ms starts now: a timer is not worth it. */
 const SLACK_MS = 1;
+/** How often idle tenants' state is swept away. */
+const SWEEP_MS = 10_000;
 /** Another tenant counts as active for this long after its last request ended. */
 const ACTIVE_MS = 1000;
 
@@ -65,6 +67,10 @@ export class FairScheduler {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private shareOf: (tenant: string) => number = () => 1;
+  private lastSweep = performance.now();
+
+  /** maxDeferMs: how long a lighter tenant's request may hold a heavier tenant's units. */
+  constructor(private readonly maxDeferMs = MAX_DEFER_MS) {}
 
   /** Where each tenant's CPU share comes from (its limits); 0 or ≥ 1 = no cap. */
   setShares(shareOf: (tenant: string) => number): void {
@@ -75,6 +81,7 @@ export class FairScheduler {
   enter(tenant: string): () => void {
     const t = this.state(tenant);
     const req = { since: performance.now() };
+    if (req.since - this.lastSweep > SWEEP_MS) this.sweep(req.since);
     t.inflight.add(req);
     t.seen = req.since;
     return () => {
@@ -166,10 +173,11 @@ export class FairScheduler {
     return t ? this.othersActive(t, now) : [...this.tenants.values()].some((o) => o.inflight.size > 0 || now - o.seen < ACTIVE_MS);
   }
 
-  /** Recent main-thread ms, requests in flight and waiting units of a tenant. */
-  stats(tenant: string): { usageMs: number; inflight: number; waiting: number } {
+  /** Recent main-thread ms, requests in flight, waiting units and whether it is held to its share. */
+  stats(tenant: string): { usageMs: number; inflight: number; waiting: number; capped: boolean } {
     const t = this.tenants.get(tenant);
-    return t ? { usageMs: this.decayed(t, performance.now()), inflight: t.inflight.size, waiting: t.waiters.length } : { usageMs: 0, inflight: 0, waiting: 0 };
+    if (!t) return { usageMs: 0, inflight: 0, waiting: 0, capped: false };
+    return { usageMs: this.decayed(t, performance.now()), inflight: t.inflight.size, waiting: t.waiters.length, capped: this.capped(tenant) };
   }
 
   private state(tenant: string): TenantState {
@@ -183,6 +191,12 @@ export class FairScheduler {
 
   private decayed(t: TenantState, now: number): number {
     return t.usage === 0 ? 0 : t.usage * 2 ** (-(now - t.stamp) / HALF_LIFE_MS);
+  }
+
+  /** Drops the state of tenants that have been idle long enough for their time to decay away. */
+  private sweep(now: number): void {
+    this.lastSweep = now;
+    for (const [tenant, t] of this.tenants) this.forgetIfIdle(tenant, t);
   }
 
   private forgetIfIdle(tenant: string, t: TenantState): void {
@@ -251,7 +265,7 @@ export class FairScheduler {
     let until = 0;
     for (const t of this.tenants.values()) {
       if (t === heavy || t.inflight.size === 0 || !(this.decayed(t, now) < heavyUsage * LIGHTER_FRACTION)) continue;
-      for (const r of t.inflight) until = Math.max(until, r.since + MAX_DEFER_MS);
+      for (const r of t.inflight) until = Math.max(until, r.since + this.maxDeferMs);
     }
     return until;
   }

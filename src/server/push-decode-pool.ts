@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import type { DecodeOptions, PushRequest } from '../push/index.js';
+import { decodePushRequest, type DecodeOptions, type PushRequest } from '../push/index.js';
 import type { PushEntries } from '../push/types.js';
 import { HttpError } from '../util/errors.js';
+import { mainThread } from './fair-scheduler.js';
 import type { DecodeJob, DecodeReply } from './push-decode-worker.js';
 
 /** A decoded request and the worker's time for it (ms). */
@@ -82,4 +83,22 @@ export class PushDecodePool {
     this.worker = w;
     return w;
   }
+}
+
+/** Bodies at least this big are worth a trip to the decode worker (about 1 ms of decoding). */
+const OFFLOAD_BYTES = 32 * 1024;
+let pool: PushDecodePool | undefined;
+
+/**
+ * Decodes a push body as one unit of the tenant's main-thread work (fair-scheduler.ts). While
+ * tenants share the process, big bodies are decoded in a worker thread instead; the decode still
+ * waits for the tenant's turn and is charged to it, so the tenant's CPU share bounds its decoding
+ * too (pushes its rate limit refuses are decoded first: Loki's 429 text counts their lines).
+ */
+export async function decodeForTenant(tenant: string, body: Buffer, opts: DecodeOptions): Promise<PushRequest> {
+  if (body.length < OFFLOAD_BYTES || !mainThread.shared(tenant)) return mainThread.unit(tenant, () => decodePushRequest(body, opts));
+  await mainThread.turn(tenant);
+  const { push, ms } = await (pool ??= new PushDecodePool()).decode(body, opts);
+  mainThread.charge(tenant, ms);
+  return push;
 }

@@ -16,14 +16,19 @@ export type DecodeReply =
   | { readonly id: number; readonly ok: true; readonly push: PushRequest; readonly ms: number }
   | { readonly id: number; readonly ok: false; readonly status: number; readonly message: string };
 
-/** The distinct ArrayBuffers under a decoded request's columns (what can be transferred). */
-function buffersOf(push: PushRequest): ArrayBuffer[] {
+/**
+ * The distinct ArrayBuffers under a decoded request's columns, to transfer rather than copy. Lines
+ * in a pooled buffer (`pooledLines`) are copied: the buffer goes back to this thread's pool.
+ */
+function buffersOf(push: PushRequest, pooledLines: boolean): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const s of push.streams) {
-    for (const a of [s.entries.ts, s.entries.lineStart, s.entries.lineEnd, s.entries.buf]) {
+    const e = s.entries;
+    for (const a of pooledLines ? [e.ts, e.lineStart, e.lineEnd] : [e.ts, e.lineStart, e.lineEnd, e.buf]) {
       if (a.buffer instanceof ArrayBuffer) out.add(a.buffer);
     }
   }
+  if (pooledLines) for (const s of push.streams) out.delete(s.entries.buf.buffer as ArrayBuffer);
   return [...out];
 }
 
@@ -31,13 +36,18 @@ parentPort?.on('message', (job: DecodeJob) => {
   const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
   const t0 = performance.now();
   decodePushRequest(body, job.opts).then(
-    (push) => {
+    (decoded) => {
+      // release() (a pooled body buffer) stays here: functions do not cross threads.
+      const { release, ...push } = decoded;
       const reply: DecodeReply = { id: job.id, ok: true, push, ms: performance.now() - t0 };
       try {
-        parentPort!.postMessage(reply, buffersOf(push));
+        parentPort!.postMessage(reply, buffersOf(push, release !== undefined));
       } catch {
         // A buffer that cannot be transferred (Node's shared pool): copy instead.
         parentPort!.postMessage(reply);
+      } finally {
+        // The lines were copied into the message: the pooled buffer can serve the next body.
+        release?.();
       }
     },
     (err: unknown) => {

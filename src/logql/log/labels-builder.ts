@@ -22,10 +22,10 @@ const DEAD = 0;
  */
 const MISS_LIMIT = 512;
 const MISS_WINDOW = 1024;
+/** …for this many entries… */
+const DEFER_RUN = 16384;
 /** …except in streams that showed they repeat: fewer than a quarter misses over at least this many lookups. */
 const REPEAT_EVIDENCE = 32;
-/** …for this many entries. */
-const DEFER_RUN = 16384;
 
 export interface Grouping {
   readonly labels: readonly string[];

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { blockFrames, compressBlock } from '../../chunk/block.js';
+import { checksum } from '../../chunk/checksum.js';
+import { getCodec } from '../../chunk/index.js';
+import { ScanPool, ScanWorkerError } from './pool.js';
+import { BLOCK_FIELDS, FAILED, NOT_FOUND } from './protocol.js';
+
+/** A format-2 block: a small head, then `lines`. */
+function block(lines: string): { data: Buffer; rawLength: number; linesSize: number } {
+  const l = Buffer.from(lines);
+  const raw = Buffer.concat([Buffer.from('head-bytes'), l]);
+  return { data: compressBlock(getCodec('zstd'), raw, l.length), rawLength: raw.length, linesSize: l.length };
+}
+
+function job(pool: ScanPool, needle: string | string[], blocks: { data: Buffer; rawLength: number; linesSize: number }[], crc = 1) {
+  const bytes = blocks.reduce((n, b) => n + b.data.length, 0);
+  const data = pool.buffer(bytes);
+  const desc = new Int32Array(blocks.length * BLOCK_FIELDS);
+  let off = 0;
+  blocks.forEach((b, i) => {
+    data.set(b.data, off);
+    desc.set([off, b.data.length, b.rawLength, b.linesSize, crc], i * BLOCK_FIELDS);
+    off += b.data.length;
+  });
+  return { encoding: 'zstd' as const, needles: (Array.isArray(needle) ? needle : [needle]).map((n) => new Uint8Array(Buffer.from(n))), data, blocks: desc };
+}
+
+describe('ScanPool', () => {
+  const pools: ScanPool[] = [];
+  after(async () => { await Promise.all(pools.map((p) => p.close())); });
+  const newPool = (n: number): ScanPool => {
+    const p = new ScanPool(n);
+    pools.push(p);
+    return p;
+  };
+
+  it('returns the lines of the blocks that hold the needle, and every block CRC', async () => {
+    const pool = newPool(2);
+    const blocks = [block('a line\nanother line\n'), block('x needle-xyz y\n'), block('needle-xy z\n'), block('')];
+    const r = await pool.scan(job(pool, 'needle-xyz', blocks));
+    assert.deepEqual([...r.found].map((f) => (f >= 0 ? 'hit' : f)), [NOT_FOUND, 'hit', NOT_FOUND, NOT_FOUND]);
+    assert.equal(Buffer.from(r.lines.buffer, r.lines.byteOffset + r.found[1], blocks[1].linesSize).toString(), 'x needle-xyz y\n');
+    assert.deepEqual([...r.crcs], blocks.map((b) => checksum(b.data)));
+    assert.deepEqual(r.errors, [null, null, null, null]);
+    // Without the CRC flag, no CRC.
+    const r2 = await pool.scan(job(pool, 'line', blocks.slice(0, 1), 0));
+    assert.equal(r2.crcs[0], 0);
+    assert.ok(r2.found[0] >= 0);
+    // Several literals: a block must hold every one.
+    const r3 = await pool.scan(job(pool, ['needle', 'xyz'], blocks));
+    assert.deepEqual([...r3.found].map((f) => f >= 0), [false, true, false, false]);
+  });
+
+  it('reports a block that does not decompress, and goes on with the others', async () => {
+    const pool = newPool(1);
+    const good = block('has needle\n');
+    const bad = block('has needle too\n');
+    const data = Buffer.from(bad.data);
+    // The lines frame's zstd magic number.
+    const f = blockFrames(data, bad.rawLength, bad.linesSize);
+    data.fill(0xff, f.lines.byteOffset - data.byteOffset, f.lines.byteOffset - data.byteOffset + 4);
+    const r = await pool.scan(job(pool, 'needle', [{ ...bad, data }, good]));
+    assert.equal(r.found[0], FAILED);
+    assert.match(r.errors[0] ?? '', /zstd/);
+    assert.ok(r.found[1] >= 0);
+  });
+
+  it('runs many jobs at once on all workers, each answered once', async () => {
+    const pool = newPool(2);
+    const blocks = Array.from({ length: 6 }, (_, i) => block(`line ${i}\n`.repeat(500) + (i % 2 ? 'needle\n' : '')));
+    const replies = await Promise.all(Array.from({ length: 20 }, () => pool.scan(job(pool, 'needle', blocks))));
+    for (const r of replies) assert.deepEqual([...r.found].map((f) => f >= 0), [false, true, false, true, false, true]);
+    assert.equal(pool.running, 2);
+  });
+
+  it('fails the jobs of a crashed worker with a 500 and replaces the worker', async () => {
+    const pool = newPool(1);
+    await pool.scan(job(pool, 'x', [block('x\n')]));
+    // A needle that is not bytes makes the worker throw outside its per-block handling.
+    const bad = { ...job(pool, 'x', [block('x\n')]), needles: undefined as unknown as Uint8Array<ArrayBuffer>[] };
+    await assert.rejects(pool.scan(bad), (e: unknown) => e instanceof ScanWorkerError && e.status === 500);
+    const r = await pool.scan(job(pool, 'x', [block('x\n')]));
+    assert.ok(r.found[0] >= 0);
+    assert.equal(pool.running, 1);
+  });
+
+  it('drops the queued jobs of an owner, and close() ends the workers', async () => {
+    const pool = newPool(1);
+    const owner = {};
+    const big = [block('hay\n'.repeat(50_000))];
+    const jobs = Array.from({ length: 6 }, () => pool.scan(job(pool, 'needle', big), owner));
+    const settled = Promise.allSettled(jobs);
+    pool.drop(owner, new Error('gone'));
+    assert.equal(pool.queued, 0);
+    const res = await settled;
+    assert.ok(res.filter((r) => r.status === 'rejected').length >= 4, 'queued jobs are rejected');
+    assert.ok(res.filter((r) => r.status === 'fulfilled').length >= 1, 'started jobs still answer');
+    await pool.close();
+    assert.equal(pool.running, 0);
+    await assert.rejects(pool.scan(job(pool, 'x', [block('x\n')])), ScanWorkerError);
+  });
+});
