@@ -132,7 +132,7 @@ const ingester: Schema<IngesterConfig> = {
     flag: 'ingester.chunk-encoding',
   }),
   chunk_retain_period: leaf(go, 0, 'How long flushed chunks stay in memory.', { flag: 'ingester.chunks-retain-period' }),
-  memory_flush_threshold: leaf(T.bytes, 64 * MiB, 'When the chunks in memory (compressed blocks plus uncompressed head blocks, all streams) pass this, the largest are closed and flushed until the total is back under 3/4 of it; pushes wait while it is over twice this. 0 = off (docs/performance.md).', {
+  memory_flush_threshold: leaf(T.bytes, 72 * MiB, 'When the chunks in memory (compressed blocks plus uncompressed head blocks, all streams) pass this, the largest are closed and flushed until the total is back under 3/4 of it; pushes wait while it is over twice this. 0 = off (docs/performance.md).', {
     flag: 'ingester.memory-flush-threshold', skald: true,
   }),
   max_chunk_age: leaf(go, 2 * HOUR, 'Maximum time span of a chunk; also sets the out-of-order window (half of it).', { flag: 'ingester.max-chunk-age' }),
@@ -221,7 +221,7 @@ const querier: Schema<QuerierConfig> = {
   max_concurrent: leaf(T.int({ min: 1 }), 4, 'Queries (query, query_range) one tenant runs at once; more wait in the tenant\'s queue (docs/limits.md).', { flag: 'querier.max-concurrent' }),
   multi_tenant_queries_enabled: leaf(T.bool, false, 'Allow `a|b` tenant lists in X-Scope-OrgID.', { flag: 'querier.multi-tenant-queries-enabled' }),
   tail_max_duration: leaf(go, HOUR, 'Longest live tail.', { flag: 'querier.tail-max-duration' }),
-  scan_workers: leaf(T.int({ min: 0 }), 2, 'Worker threads that run the line-filter scans of large log queries, at most one per core; 0 = scan on the main thread.', {
+  scan_workers: leaf(T.int({ min: 0 }), 0, 'Worker threads that decompress and search the blocks of large line-filter log queries, at most one per core; 0 = scan on the main thread. Helps wall time only when cores are idle; it adds CPU time.', {
     flag: 'querier.scan-workers', skald: true,
   }),
 };

@@ -155,7 +155,7 @@ export interface QuerierConfig {
   max_concurrent: number;
   multi_tenant_queries_enabled: boolean;
   tail_max_duration: number;
-  /** Worker threads for line-filter scans (capped at the core count); 0 = none. */
+  /** Worker threads for line-filter scans (capped at the core count); 0 (default) = none. */
   scan_workers: number;
 }
 

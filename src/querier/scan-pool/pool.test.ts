@@ -96,6 +96,19 @@ describe('ScanPool', () => {
     const res = await settled;
     assert.ok(res.filter((r) => r.status === 'rejected').length >= 4, 'queued jobs are rejected');
     assert.ok(res.filter((r) => r.status === 'fulfilled').length >= 1, 'started jobs still answer');
+    // A queued job can be taken back by its ticket; a started one cannot.
+    const t1 = {};
+    const t2 = {};
+    const running = pool.scan(job(pool, 'needle', big), owner, t1);
+    // A worker holds two jobs: the third waits in the queue.
+    const second = pool.scan(job(pool, 'needle', big));
+    const waiting = pool.scan(job(pool, 'needle', big), owner, t2);
+    const waitingDone = waiting.then(() => 'ran', () => 'withdrawn');
+    assert.equal(pool.withdraw(t2, new Error('mine')), true);
+    assert.equal(await waitingDone, 'withdrawn');
+    assert.ok((await running).found.length === 1);
+    await second;
+    assert.equal(pool.withdraw(t1, new Error('mine')), false);
     await pool.close();
     assert.equal(pool.running, 0);
     await assert.rejects(pool.scan(job(pool, 'x', [block('x\n')])), ScanWorkerError);

@@ -21,6 +21,8 @@ interface Pending {
   readonly slot: number;
   /** Who submitted it: drop(owner) removes its queued jobs. */
   readonly owner: object | undefined;
+  /** The job's own handle for withdraw(). */
+  readonly ticket: object | undefined;
   readonly resolve: (r: ScanReply) => void;
   readonly reject: (e: Error) => void;
 }
@@ -74,7 +76,7 @@ export class ScanPool {
   }
 
   /** Runs a job; a data buffer of its own is transferred (unusable here afterwards). */
-  scan(job: ScanJob, owner?: object): Promise<ScanReply> {
+  scan(job: ScanJob, owner?: object, ticket?: object): Promise<ScanReply> {
     const shared = job.data.buffer === this.arena;
     const slot = shared ? job.data.byteOffset / SLOT_BYTES : -1;
     if (this.closed) {
@@ -87,7 +89,7 @@ export class ScanPool {
       arenaOffset: shared ? job.data.byteOffset : 0, arenaLength: shared ? job.data.byteLength : 0,
     };
     return new Promise<ScanReply>((resolve, reject) => {
-      this.queue.push({ req, slot, owner, resolve, reject });
+      this.queue.push({ req, slot, owner, ticket, resolve, reject });
       this.dispatch();
     });
   }
@@ -103,6 +105,17 @@ export class ScanPool {
       this.queue.splice(i, 1);
       this.settle(p, reason);
     }
+  }
+
+  /**
+   * Takes back the job submitted with `ticket` if no worker has started it (its promise rejects
+   * with `reason`): the caller does the work itself instead of waiting. Whether it was taken.
+   */
+  withdraw(ticket: object, reason: Error): boolean {
+    const i = this.queue.findIndex((p) => p.ticket === ticket);
+    if (i === -1) return false;
+    this.settle(this.queue.splice(i, 1)[0], reason);
+    return true;
   }
 
   /** Jobs waiting for a worker (for tests). */

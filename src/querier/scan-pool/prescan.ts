@@ -27,9 +27,21 @@ const GROUPS_PER_JOB = 16;
  * main thread) only the blocks that hold them, as readSegment with `need` does with one of them
  * (a block without one of the literals has no wanted line either way).
  */
+/** How a job taken back by the reader ends (never seen: nothing awaits it). */
+const WITHDRAWN = new ClientClosedError();
+
+/** A job of groups [from, to). */
+interface Job {
+  readonly from: number;
+  readonly to: number;
+  readonly result: Promise<Map<Segment, Found> | undefined>;
+  /** Set when it goes to the pool, or when the reader takes the work back before that. */
+  readonly state: { submitted: boolean; withdrawn: boolean };
+}
+
 export class Prescan {
   private next = 0;
-  private readonly jobs = new Map<number, Promise<Map<Segment, Found> | undefined>>();
+  private readonly jobs = new Map<number, Job>();
   private closed = false;
 
   /**
@@ -58,20 +70,31 @@ export class Prescan {
     while (this.next < this.groups.length && this.next < until) {
       const from = this.next;
       const to = Math.min(this.groups.length, from + GROUPS_PER_JOB);
-      const job = this.start(from, to);
-      // Awaited by take() unless the read stops first: never an unhandled rejection.
-      job.catch(() => undefined);
+      const state = { submitted: false, withdrawn: false };
+      const result = this.start(from, to, state);
+      // Awaited by take() unless the read stops first, or withdrawn: never an unhandled rejection.
+      result.catch(() => undefined);
+      const job: Job = { from, to, result, state };
       for (let i = from; i < to; i++) this.jobs.set(i, job);
       this.next = to;
     }
   }
 
-  /** What the workers found in group g's segments (after advance(g)); undefined: read them as usual. */
+  /**
+   * What the workers found in group g's segments (after advance(g)); undefined: read them as
+   * usual. A job no worker has started yet is taken back: the reader scans its groups itself
+   * rather than wait (a busy machine may not run the workers soon).
+   */
   async take(g: number): Promise<ReadonlyMap<Segment, Found> | undefined> {
     const job = this.jobs.get(g);
     if (job === undefined) return undefined;
+    if (!job.state.submitted || this.pool.withdraw(job.state, WITHDRAWN)) {
+      job.state.withdrawn = true;
+      for (let i = job.from; i < job.to; i++) this.jobs.delete(i);
+      return undefined;
+    }
     this.jobs.delete(g);
-    return job;
+    return job.result;
   }
 
   /** Stops: queued jobs are dropped, replies still to come are ignored. */
@@ -83,7 +106,7 @@ export class Prescan {
   }
 
   /** One job for groups [from, to): the segments of all of them. */
-  private async start(from: number, to: number): Promise<Map<Segment, Found> | undefined> {
+  private async start(from: number, to: number, state: Job['state']): Promise<Map<Segment, Found> | undefined> {
     const peeks: Promise<readonly Segment[]>[] = [];
     for (let g = from; g < to; g++) {
       const p = this.groups[g].peek();
@@ -91,7 +114,7 @@ export class Prescan {
     }
     if (peeks.length === 0) return undefined;
     const segs = (await Promise.all(peeks)).flat();
-    if (this.closed) return undefined;
+    if (this.closed || state.withdrawn) return undefined;
     const picked: { seg: Segment; block: ScanBlock }[] = [];
     let bytes = 0;
     for (const seg of segs) {
@@ -111,7 +134,8 @@ export class Prescan {
       blocks.set([off, block.data.length, block.rawLength, block.linesSize, block.verified() ? 0 : 1], i * BLOCK_FIELDS);
       off += block.data.length;
     });
-    const reply = await this.pool.scan({ encoding: picked[0].block.encoding, needles: this.needles, data, blocks }, this);
+    state.submitted = true;
+    const reply = await this.pool.scan({ encoding: picked[0].block.encoding, needles: this.needles, data, blocks }, this, state);
     const lines = Buffer.from(reply.lines.buffer, reply.lines.byteOffset, reply.lines.byteLength);
     const out = new Map<Segment, Found>();
     picked.forEach(({ seg, block }, i) => {
