@@ -132,7 +132,7 @@ const ingester: Schema<IngesterConfig> = {
     flag: 'ingester.chunk-encoding',
   }),
   chunk_retain_period: leaf(go, 0, 'How long flushed chunks stay in memory.', { flag: 'ingester.chunks-retain-period' }),
-  memory_flush_threshold: leaf(T.bytes, 72 * MiB, 'When the chunks in memory (compressed blocks plus uncompressed head blocks, all streams) pass this, the largest are closed and flushed until the total is back under 3/4 of it; pushes wait while it is over twice this. 0 = off (docs/performance.md).', {
+  memory_flush_threshold: leaf(T.bytes, 64 * MiB, 'When the chunks in memory (compressed blocks plus uncompressed head blocks, all streams) pass this, the largest are closed and flushed until the total is back under 3/4 of it; pushes wait while it is over twice this. 0 = off (docs/performance.md).', {
     flag: 'ingester.memory-flush-threshold', skald: true,
   }),
   max_chunk_age: leaf(go, 2 * HOUR, 'Maximum time span of a chunk; also sets the out-of-order window (half of it).', { flag: 'ingester.max-chunk-age' }),

@@ -16,6 +16,25 @@ function busy(s: FairScheduler, tenant: string): void {
 }
 
 describe('FairScheduler', () => {
+  it('never loses a waiting unit when a request that started after an idle sweep ends', async () => {
+    const realNow = performance.now.bind(performance);
+    let offset = 0;
+    performance.now = () => realNow() + offset;
+    try {
+      const s = new FairScheduler();
+      offset += 11_000; // past the sweep interval: the next enter() sweeps
+      const releaseFirst = s.enter('a');
+      const waiting = s.turn('a');
+      // The first request ends while another unit of the tenant waits for its turn.
+      releaseFirst();
+      const granted = await Promise.race([waiting.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]);
+      assert.equal(granted, true, 'the waiting unit must be granted');
+      assert.equal(s.stats('a').waiting, 0);
+    } finally {
+      performance.now = realNow;
+    }
+  });
+
   it('grants one unit per event-loop iteration, so I/O callbacks run between them', async () => {
     const s = new FairScheduler();
     const order: string[] = [];

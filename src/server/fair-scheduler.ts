@@ -79,9 +79,11 @@ export class FairScheduler {
 
   /** A request of the tenant starts; call the returned function (once) when it ends. */
   enter(tenant: string): () => void {
-    const t = this.state(tenant);
     const req = { since: performance.now() };
+    // Swept before the state is taken: a fresh state (no time used yet) would otherwise be dropped
+    // from the map while this request holds it.
     if (req.since - this.lastSweep > SWEEP_MS) this.sweep(req.since);
+    const t = this.state(tenant);
     t.inflight.add(req);
     t.seen = req.since;
     return () => {
@@ -200,6 +202,8 @@ export class FairScheduler {
   }
 
   private forgetIfIdle(tenant: string, t: TenantState): void {
+    // Only the tenant's current state: deleting by name a newer state that holds waiters would lose them.
+    if (this.tenants.get(tenant) !== t) return;
     if (t.inflight.size === 0 && t.waiters.length === 0 && this.decayed(t, performance.now()) < FORGET_BELOW_MS) this.tenants.delete(tenant);
   }
 

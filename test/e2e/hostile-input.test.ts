@@ -216,6 +216,10 @@ limits_config:
       const serverErrors: string[] = [];
       let slowest = 0, slowestWhat = '';
       const now = Date.now();
+      /** A request that outlives twice its deadline fails the test naming itself. */
+      const timed = (what: string, p: Promise<Response>): Promise<Response> => p.catch((err: unknown) => {
+        throw new Error(`no answer within ${DEADLINE_MS * 2} ms (${err instanceof Error ? err.message : String(err)}): ${what}`);
+      });
       const one = async (i: number) => {
         const t0 = performance.now();
         let res: Response, what: string;
@@ -224,12 +228,12 @@ limits_config:
           what = `push ${b.contentType} ${b.contentEncoding ?? ''} ${b.body.toString('base64').slice(0, 120)}`;
           const headers: Record<string, string> = { 'Content-Type': b.contentType };
           if (b.contentEncoding) headers['Content-Encoding'] = b.contentEncoding;
-          res = await fetch(`${s.url}${b.legacy ? '/api/prom/push' : '/loki/api/v1/push'}`, { method: 'POST', headers, body: b.body, signal: AbortSignal.timeout(DEADLINE_MS * 2) });
+          res = await timed(what, fetch(`${s.url}${b.legacy ? '/api/prom/push' : '/loki/api/v1/push'}`, { method: 'POST', headers, body: b.body, signal: AbortSignal.timeout(DEADLINE_MS * 2) }));
         } else {
           const q = queryInput(m, seeds);
           what = `query ${JSON.stringify(q).slice(0, 200)}`;
           const params = new URLSearchParams({ query: q, start: String(now - 3_600_000), end: String(now), limit: '20' });
-          res = await fetch(`${s.url}/loki/api/v1/${i % 4 === 1 ? 'query_range' : 'query'}?${params}`, { signal: AbortSignal.timeout(DEADLINE_MS * 2) });
+          res = await timed(what, fetch(`${s.url}/loki/api/v1/${i % 4 === 1 ? 'query_range' : 'query'}?${params}`, { signal: AbortSignal.timeout(DEADLINE_MS * 2) }));
         }
         await res.arrayBuffer();
         const ms = performance.now() - t0;
