@@ -9,7 +9,7 @@
 //     [--dist] (run dist/ instead of src/ via tsx) [--prof DIR] (server --cpu-prof into DIR)
 //     [--keep DIR] (keep the pushed, unflushed data dir) [--reuse DIR] (start from a copy of a kept dir:
 //     the WAL replay puts the data back in memory, nothing is pushed) [--keep-flushed DIR] (the data dir
-//     after the flush: reused, it gives a storage-only server) [--json FILE]
+//     after the flush: reused, it gives a storage-only server) [--json FILE] [--server-arg=-flag=value ...]
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,7 +67,9 @@ function rssBytes(pid) {
 const nodeArgs = [];
 if (a.prof) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${resolve(String(a.prof))}`);
 const entry = a.dist ? [join(ROOT, 'dist/cli/main.js')] : ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
-const server = spawn(process.execPath, [...nodeArgs, ...entry, `-config.file=${config}`], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+// --server-arg=-flag=value (repeatable): extra skald flags, e.g. -querier.scan-workers=2.
+const serverArgs = process.argv.slice(2).filter((x) => x.startsWith('--server-arg=')).map((x) => x.slice('--server-arg='.length));
+const server = spawn(process.execPath, [...nodeArgs, ...entry, `-config.file=${config}`, ...serverArgs], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
 const url = `http://127.0.0.1:${port}`;
 const results = { bytes: totalBytes, phases: {} };
 

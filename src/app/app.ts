@@ -59,7 +59,9 @@ export class App {
     );
     const distributor = new Distributor(deps.limitsFor, this.ingester, this.metrics);
     const querier = new Querier(this.ingester, new StoreReader(index, objects));
-    const scanWorkers = Math.min(config.querier.scan_workers, availableParallelism());
+    const cores = availableParallelism();
+    // One core: a worker only adds CPU time, there is no idle core for it to use.
+    const scanWorkers = cores > 1 ? Math.min(config.querier.scan_workers, cores) : 0;
     this.scanPool = scanWorkers > 0 ? new ScanPool(scanWorkers) : undefined;
     setScanPool(this.scanPool);
     const stats = new MetadataApi({ ingester: this.ingester, index }, querier);
