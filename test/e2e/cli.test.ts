@@ -13,8 +13,6 @@ import { LogPrinter, type LogEntry, type OutputOptions } from '../../src/cli/com
 import { pageLogs, type Page, type PageRequest } from '../../src/cli/commands/paging.js';
 import { Progress } from '../../src/cli/commands/progress.js';
 import { TimeZone, formatTime, parseTimeFlag } from '../../src/cli/commands/time.js';
-import { Ingester } from '../../src/ingester/ingester.js';
-import { TailHub } from '../../src/tail/hub.js';
 import { startInProcess, type InProcessSkald } from '../helpers/inproc.js';
 import { push } from '../helpers/push-client.js';
 
@@ -425,16 +423,6 @@ describe('skald CLI against a Skald server', () => {
   const start = nowNs() - 60n * SEC;
   before(async () => {
     s = await startInProcess('limits_config:\n  max_entries_limit_per_query: 50\n  discover_service_name: []\n  discover_log_levels: false\n');
-    // Live tails need pushes published to the tail hub; do it here when the ingester does not.
-    if (!/TailHub|\.publish\(/.test(String(Ingester))) {
-      const ing = s.app.ingester;
-      const orig = ing.push.bind(ing);
-      ing.push = async (tenant, streams) => {
-        const res = await orig(tenant, streams);
-        TailHub.for(ing).publish(tenant, streams);
-        return res;
-      };
-    }
     const entries = (app: string, n: number) => Array.from({ length: n }, (_, i) => ({ ts: start + BigInt(Math.floor(i / 2)) * 1000n, line: `${app} ${i}` }));
     const res = await push(s.url, [{ labels: { app: 'api', env: 'prod' }, entries: entries('api', 90) }, { labels: { app: 'web', env: 'prod' }, entries: entries('web', 30) }], 'json');
     assert.equal(res.status, 204);
