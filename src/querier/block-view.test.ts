@@ -3,17 +3,7 @@ import { describe, it } from 'node:test';
 import { decodeBlock, encodeBlock } from '../chunk/block.js';
 import { EMPTY_LABELS, type Labels } from '../model/labels.js';
 import { BlockView, viewBlock } from './block-view.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../test/helpers/mutate.js';
 
 function plain(b: { count: number; ts: BigInt64Array; lines: Buffer; lineStart: Uint32Array; metadata: readonly Labels[] | null }) {
   const out = [];

@@ -1,7 +1,6 @@
 import { EMPTY_BATCH, sliceBatchByTime, type EntryBatch } from '../chunk/index.js';
-import type { ColumnBatch } from '../chunk/batch.js';
+import { gatherBatch, type ColumnBatch } from '../chunk/batch.js';
 import type { Needle } from './line-prefilter.js';
-import { EMPTY_LABELS, type Labels } from '../model/labels.js';
 import { ClientClosedError } from '../util/errors.js';
 import type { ChunkBlocks, ChunkHandle, Segment, SeriesSource } from './sources.js';
 
@@ -168,26 +167,7 @@ function concatBatches(batches: readonly EntryBatch[]): EntryBatch {
 
 /** Copies the given entries, in that order, into one batch. */
 function gather(entries: readonly { b: EntryBatch; i: number }[]): EntryBatch {
-  const n = entries.length;
-  let bytes = 0;
-  let anyMeta = false;
-  for (const { b, i } of entries) {
-    bytes += b.lineStart[i + 1] - b.lineStart[i];
-    if (b.metadata !== null) anyMeta = true;
-  }
-  const ts = new BigInt64Array(n);
-  const lines = Buffer.allocUnsafe(bytes);
-  const lineStart = new Uint32Array(n + 1);
-  const metadata: Labels[] | null = anyMeta ? new Array<Labels>(n) : null;
-  let off = 0;
-  for (let k = 0; k < n; k++) {
-    const { b, i } = entries[k];
-    ts[k] = b.ts[i];
-    off += b.lines.copy(lines, off, b.lineStart[i], b.lineStart[i + 1]);
-    lineStart[k + 1] = off;
-    if (metadata !== null) metadata[k] = b.metadata === null ? EMPTY_LABELS : b.metadata[i];
-  }
-  return { count: n, ts, lines, lineStart, metadata };
+  return gatherBatch(entries.map((e) => e.b), entries.map((e) => e.i), entries.length, (k) => k);
 }
 
 /**

@@ -90,22 +90,25 @@ function runLength(md: readonly Labels[] | null, i: number, n: number): number {
   return j - i;
 }
 
+/** An int64 from its 32-bit halves, little-endian, without a bigint; returns the offset after it. */
+function writeInt64Halves(buf: Buffer, off: number, lo: number, hi: number): number {
+  buf[off] = lo;
+  buf[off + 1] = lo >>> 8;
+  buf[off + 2] = lo >>> 16;
+  buf[off + 3] = lo >>> 24;
+  buf[off + 4] = hi;
+  buf[off + 5] = hi >>> 8;
+  buf[off + 6] = hi >>> 16;
+  buf[off + 7] = hi >>> 24;
+  return off + 8;
+}
+
 function writeEntryColumns(buf: Buffer, off: number, c: EntryColumns, lines: LinesRange): number {
   const n = c.count;
   off = writeUvarint(buf, off, n);
   const v = tsHalves(c);
   for (let i = 0; i < n; i++) {
-    const l = v[2 * i + LO];
-    const h = v[2 * i + HI];
-    buf[off] = l;
-    buf[off + 1] = l >>> 8;
-    buf[off + 2] = l >>> 16;
-    buf[off + 3] = l >>> 24;
-    buf[off + 4] = h;
-    buf[off + 5] = h >>> 8;
-    buf[off + 6] = h >>> 16;
-    buf[off + 7] = h >>> 24;
-    off += 8;
+    off = writeInt64Halves(buf, off, v[2 * i + LO], v[2 * i + HI]);
   }
   for (let i = 0; i < n; i++) {
     const len = c.lineEnd[i] - c.lineStart[i];
@@ -178,18 +181,7 @@ function writeColumns(buf: Buffer, off: number, c: EntryColumns): number {
   let prevAt = 0;
   let prevLen = 0;
   for (let i = 0; i < n; i++) {
-    // The int64 from its halves, little-endian, without a bigint.
-    const l = v[2 * i + LO];
-    const h = v[2 * i + HI];
-    buf[off] = l;
-    buf[off + 1] = l >>> 8;
-    buf[off + 2] = l >>> 16;
-    buf[off + 3] = l >>> 24;
-    buf[off + 4] = h;
-    buf[off + 5] = h >>> 8;
-    buf[off + 6] = h >>> 16;
-    buf[off + 7] = h >>> 24;
-    off += 8;
+    off = writeInt64Halves(buf, off, v[2 * i + LO], v[2 * i + HI]);
     const s = ls[i];
     const len = le[i] - s;
     if (len < 0x80) buf[off++] = len;

@@ -6,19 +6,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { extrapolatedRate, quantile } from './range-functions.js';
 import { matrixOf, memorySeries, runInstant, runRange, sec, vectorOf, type TestEntry } from './test-util.js';
+import { rng } from '../../../test/helpers/mutate.js';
 
 const T0 = 1_700_000_000;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Sample { ms: number; v: number; bytes: number; grp: string; src: number }
 

@@ -17,6 +17,7 @@ import { templateError } from './template-check.js';
 import { parseExpr, parseQuery } from './parse.js';
 import { formatExpr } from './pretty.js';
 import { exprToString } from './printer.js';
+import { rng } from '../../../test/helpers/mutate.js';
 
 const corpus = (JSON.parse(readFileSync(new URL('../../../test/fixtures/conformance/queries.public.json', import.meta.url), 'utf8')) as { query: string }[])
   .map((q) => q.query);
@@ -30,18 +31,6 @@ const VOCAB = [
   'unless', '5m', '[5m]', '1h30m', '-5m', '10KB', '8MiB', '0B', '0x1p4', '1e3', '08', '0.5', '"a"', '`b`', '"\\x"',
   '"(?P<x>a)"', '"<a> <b>"', '{{.a}}', '{app="api"}', 'app', '__error__', 'ü', '😀', '\ud800',
 ];
-
-/** A small deterministic PRNG (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(q: string, r: () => number): string {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
