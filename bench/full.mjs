@@ -7,12 +7,11 @@
 //
 //   npm run build && node bench/full.mjs [--quick] [--reps 3] [--out bench/results/full.json] [any run-side-by-side flag]
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchConfig, copyHarness, QUERY_LIMITS, ROOT } from './setup.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
 const sharedIdx = argv.indexOf('--shared');
 const shared = resolve(sharedIdx >= 0 ? argv.splice(sharedIdx, 2)[1] : join(ROOT, '../shared/bench'));
@@ -20,28 +19,11 @@ if (!existsSync(join(shared, 'run-side-by-side.mjs'))) throw new Error(`harness 
 
 const work = mkdtempSync(join(tmpdir(), 'skald-full-'));
 const harness = join(work, 'harness');
-cpSync(shared, harness, { recursive: true, filter: (p) => !p.includes('node_modules') });
-symlinkSync(join(ROOT, 'node_modules'), join(harness, 'node_modules'));
+copyHarness(shared, harness);
 const data = join(work, 'data');
 const port = 3198;
 const config = join(work, 'skald.yaml');
-writeFileSync(config, `auth_enabled: false
-server:
-  http_listen_address: 127.0.0.1
-  http_listen_port: ${port}
-  log_level: warn
-common:
-  path_prefix: ${data}
-limits_config:
-  reject_old_samples: false
-  ingestion_rate_mb: 100000
-  ingestion_burst_size_mb: 100000
-  per_stream_rate_limit: 1GB
-  per_stream_rate_limit_burst: 1GB
-  max_global_streams_per_user: 0
-  max_query_series: 100000
-  max_entries_limit_per_query: 100000
-`);
+writeFileSync(config, benchConfig({ port, data, limits: QUERY_LIMITS }));
 
 const server = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), `-config.file=${config}`], { stdio: ['ignore', 'inherit', 'inherit'] });
 const url = `http://127.0.0.1:${port}`;

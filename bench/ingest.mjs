@@ -8,12 +8,11 @@
 //     [--threads] (also print the server's CPU seconds per thread name)
 //     [--ingester key=value,...] (extra ingester settings, e.g. memory_flush_threshold=0)
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchConfig, copyHarness, ROOT } from './setup.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
   if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : 'true']);
   return acc;
@@ -23,31 +22,15 @@ if (!existsSync(join(shared, 'ingest.mjs'))) throw new Error(`load generator not
 
 const work = mkdtempSync(join(tmpdir(), 'skald-bench-'));
 const gen = join(work, 'gen');
-cpSync(shared, gen, { recursive: true, filter: (p) => !p.includes('node_modules') });
-symlinkSync(join(ROOT, 'node_modules'), join(gen, 'node_modules'));
+copyHarness(shared, gen);
 const data = join(work, 'data');
 const port = Number(args.port ?? 3199);
 const config = join(work, 'skald.yaml');
-writeFileSync(config, `auth_enabled: false
-server:
-  http_listen_address: 127.0.0.1
-  http_listen_port: ${port}
-  log_level: warn
-common:
-  path_prefix: ${data}
-ingester:
-  chunk_encoding: ${args.encoding ?? 'snappy'}
+writeFileSync(config, benchConfig({ port, data, ingester: `  chunk_encoding: ${args.encoding ?? 'snappy'}
 ${(args.ingester ?? '').split(',').filter(Boolean).map((kv) => `  ${kv.replace('=', ': ')}\n`).join('')}  wal:
     enabled: true
     fsync: ${args.fsync ?? 'always'}
-limits_config:
-  reject_old_samples: false
-  ingestion_rate_mb: 100000
-  ingestion_burst_size_mb: 100000
-  per_stream_rate_limit: 1GB
-  per_stream_rate_limit_burst: 1GB
-  max_global_streams_per_user: 0
-`);
+` }));
 
 const nodeFlags = args['node-flags'] ? args['node-flags'].split(',').filter(Boolean).map((f) => `--${f}`) : [];
 /** CPU seconds per thread name of a process (Linux /proc), e.g. main, GC helpers, libuv pool. */

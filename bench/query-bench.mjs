@@ -11,17 +11,14 @@
 //     the WAL replay puts the data back in memory, nothing is pushed) [--keep-flushed DIR] (the data dir
 //     after the flush: reused, it gives a storage-only server) [--json FILE] [--server-arg=-flag=value ...]
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchConfig, copyHarness, QUERY_LIMITS, ROOT } from './setup.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'skald-qbench-'));
-// The harness resolves snappy from its own folder: a copy next to our node_modules, as bench/full.mjs does.
 const SHARED = join(work, 'harness');
-cpSync(resolve(ROOT, '../shared/bench'), SHARED, { recursive: true, filter: (p) => !p.includes('node_modules') });
-symlinkSync(join(ROOT, 'node_modules'), join(SHARED, 'node_modules'));
+copyHarness(resolve(ROOT, '../shared/bench'), SHARED);
 const { parseArgs, parseBytes, makeAgent, median, procCpuSeconds, sleep, request } = await import(join(SHARED, 'lib.mjs'));
 const { makePlan, payloadRounds, pushPayloads } = await import(join(SHARED, 'ingest.mjs'));
 const { QUERIES, runOnce, selectQueries } = await import(join(SHARED, 'query.mjs'));
@@ -38,26 +35,7 @@ const data = join(work, 'data');
 if (a.reuse) cpSync(resolve(String(a.reuse)), data, { recursive: true });
 const port = 3000 + Math.floor(Math.random() * 2000) + 1000;
 const config = join(work, 'skald.yaml');
-writeFileSync(config, `auth_enabled: false
-server:
-  http_listen_address: 127.0.0.1
-  http_listen_port: ${port}
-  log_level: warn
-common:
-  path_prefix: ${data}
-ingester:
-  wal:
-    fsync: never
-limits_config:
-  reject_old_samples: false
-  ingestion_rate_mb: 100000
-  ingestion_burst_size_mb: 100000
-  per_stream_rate_limit: 1GB
-  per_stream_rate_limit_burst: 1GB
-  max_global_streams_per_user: 0
-  max_query_series: 100000
-  max_entries_limit_per_query: 100000
-`);
+writeFileSync(config, benchConfig({ port, data, ingester: '  wal:\n    fsync: never\n', limits: QUERY_LIMITS }));
 
 function rssBytes(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
