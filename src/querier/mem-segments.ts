@@ -60,7 +60,7 @@ export function memSegments(chunk: MemChunk, scratch: BlockScratch): Segment[] {
       return out.count > 0 ? [out] : [];
     },
     block: {
-      encoding, data: b.data, rawLength: b.meta.rawLength, linesSize: b.meta.linesSize,
+      encoding, data: b.data, rawLength: b.meta.rawLength, linesSize: b.meta.linesSize, minTs: b.meta.minTs, maxTs: b.meta.maxTs,
       // Cut blocks live in memory: read() does not verify them either.
       verified: () => true,
       check: () => undefined,

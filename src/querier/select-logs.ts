@@ -13,6 +13,8 @@ import { chunkGroups, newReadStats, Pacer, readSegment, type ChunkGroup, type Re
 import type { SeriesSource } from './sources.js';
 import { scanPool } from './scan-pool/pool.js';
 import { Prescan, readFound } from './scan-pool/prescan.js';
+import { pipelineKey } from './scan-pool/spec.js';
+import { toWire } from '../logql/syntax/wire.js';
 
 export interface LogStream {
   readonly labels: Labels;
@@ -117,21 +119,25 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
   const pipelines = new Map<number, StreamPipeline>();
   const out: PipelineOutput = { line: Buffer.alloc(0), labels: { all: EMPTY_LABELS, key: '{}', stream: EMPTY_LABELS, structuredMetadata: EMPTY_LABELS, parsed: EMPTY_LABELS } };
   let candidates = new Uint32Array(0);
-  // Large line-filter scans run their prefilter on the scan pool, a few groups ahead.
-  const pool = scan !== undefined ? scanPool() : undefined;
-  const prescan = pool !== undefined && scan !== undefined && planned.length >= pool.minGroups
-    ? new Prescan(pool, planned.map((p) => p.group), req.start, req.end, literals, 2 * pool.size)
+  // Large scans run their line-filter prefilter and their pipeline on the scan pool, a few groups ahead.
+  const offload = req.selector !== undefined && !req.pipeline.noop;
+  const pool = scan !== undefined || offload ? scanPool() : undefined;
+  const prescan = pool !== undefined && planned.length >= pool.minGroups
+    ? new Prescan(pool, planned, req.start, req.end, {
+      literals, jobsAhead: 2 * pool.size,
+      ...(offload ? { pipeline: { spec: { kind: 'filter', key: pipelineKey(), selector: toWire(req.selector) }, base: 0n } } : {}),
+    })
     : undefined;
 
   try {
   for (let g = 0; g < planned.length; g++) {
     const p = planned[g];
     if (!mayEnter(p.bound)) break;
-    prescan?.advance(g);
+    prescan?.advance(p.group);
     for (let j = g + 1; j < Math.min(planned.length, g + 1 + PREFETCH); j++) planned[j].group.prefetch();
     await pacer.tick();
     const segments = await p.group.segments(req.start, req.end, stats);
-    const found = await prescan?.take(g);
+    const found = await prescan?.take(p.group);
     let pipeline = pipelines.get(p.rank);
     if (pipeline === undefined) pipelines.set(p.rank, (pipeline = req.pipeline.forStream(p.src.labels)));
     for (let s = 0; s < segments.length; s++) {
@@ -139,8 +145,13 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
       if (seg.maxTs < req.start || seg.minTs >= req.end) continue;
       if (!mayEnter(time.rel(forward ? (seg.minTs > req.start ? seg.minTs : req.start) : (seg.maxTs < spanEnd ? seg.maxTs : spanEnd)))) break;
       if (s > 0) await pacer.tick();
+      // A block the worker could not run through the pipeline (kept null) is read here.
       const f = found?.get(seg);
-      const batches = f !== undefined ? readFound(seg, f, req.start, req.end, stats) : readSegment(seg, req.start, req.end, stats, scan?.blockLiteral());
+      const worker = f !== undefined && f.kept !== null ? f : undefined;
+      const batches = worker !== undefined ? readFound(seg, worker, req.start, req.end, stats) : readSegment(seg, req.start, req.end, stats, scan?.blockLiteral());
+      // The entries the worker's pipeline kept, of the block's one batch.
+      const keptIdx = worker?.kept?.kind === 'entries' ? worker.kept.index : undefined;
+      if (keptIdx !== undefined && batches.length > 1) throw new Error('a worker-read block gave several batches');
       let pos = 0;
       const firstPos: number[] = [];
       for (const b of batches) {
@@ -153,7 +164,10 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
         const b = batches[bi];
         let n = b.count;
         let idx: Uint32Array | undefined;
-        if (scan !== undefined) {
+        if (keptIdx !== undefined) {
+          n = keptIdx.length;
+          idx = keptIdx;
+        } else if (scan !== undefined) {
           if (candidates.length < b.count) candidates = new Uint32Array(Math.max(b.count, 2 * candidates.length));
           n = scan.candidates(b, candidates);
           idx = candidates;

@@ -58,6 +58,9 @@ export interface Segment {
 /** One stored or cut block (format 2) that a scan worker can decompress and search on its own. */
 export interface ScanBlock {
   readonly encoding: ChunkEncoding;
+  /** The block's first and last timestamps (its entries are stored relative to minTs). */
+  readonly minTs: bigint;
+  readonly maxTs: bigint;
   /** The block's bytes as stored (never modified). */
   readonly data: Buffer;
   readonly rawLength: number;

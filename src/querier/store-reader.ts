@@ -112,7 +112,7 @@ function singleBlockReader(h: ChunkHeader, bytes: Buffer, m: BlockMeta, scratch:
       return b.count > 0 ? [b] : [];
     },
     block: version === 1 ? undefined : {
-      encoding, data, rawLength: m.rawLength, linesSize: m.linesSize,
+      encoding, data, rawLength: m.rawLength, linesSize: m.linesSize, minTs: m.minTs, maxTs: m.maxTs,
       verified: () => verified.has(m),
       check(crc) {
         if (verified.has(m)) return;

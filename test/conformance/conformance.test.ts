@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { ScanPool, setScanPool } from '../../src/querier/scan-pool/pool.js';
 import { lokiConformanceConfig } from '../helpers/conformance-config.js';
 import { startInProcess, type InProcessSkald } from '../helpers/inproc.js';
 import { compareCase } from './compare.js';
@@ -78,6 +79,43 @@ describe('LogQL conformance corpus (public part)', () => {
       writeFileSync(process.env.SKALD_CONFORMANCE_REPORT, JSON.stringify(Object.fromEntries([...failures].sort()), null, 1) + '\n');
     }
     assert.deepEqual(unexpected.map(([id, why]) => `${id}: ${why}`), []);
+  });
+
+  it('answers the queries alike with every scan on the scan workers, from memory and from storage', { timeout: 300_000 }, async () => {
+    // Small blocks, so that in-memory chunks have cut blocks too, and no retained flushed chunks,
+    // so that stored chunks are read on their own: what the workers take.
+    const config = (dir: string): string => lokiConformanceConfig(dir)
+      .replace('chunk_retain_period: 24h', 'chunk_retain_period: 0s\n  chunk_block_size: 2048');
+    const w = await startInProcess('', [], config);
+    // Every query, however small, goes to the workers (their pipelines and extractors included).
+    const workers = new ScanPool(2, 1);
+    const previous = setScanPool(workers);
+    try {
+      for (const payload of readJson<unknown[]>('dataset.json')) {
+        const res = await fetch(`${w.url}/loki/api/v1/push`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) });
+        assert.equal(res.status, 204, await res.text());
+      }
+      for (const phase of ['memory', 'storage']) {
+        if (phase === 'storage') assert.equal((await fetch(`${w.url}/flush`, { method: 'POST' })).status, 204);
+        const jobs = workers.pipelineJobs;
+        const t0 = performance.now();
+        const failures: string[] = [];
+        await pool(readJson<QueryCase[]>('queries.public.json'), 4, async (q) => {
+          if (q.id in KNOWN) return;
+          const path = q.kind === 'instant' ? '/loki/api/v1/query' : '/loki/api/v1/query_range';
+          const res = await fetch(`${w.url}${path}?${queryParams(q)}`, { headers: q.headers ?? {} });
+          const why = compareCase(readJson<Normalized>(`expected/public/${q.id}.json`), normalizeQuery(q, res.status, await res.text()));
+          if (why) failures.push(`${q.id}: ${why}`);
+        });
+        console.log(`conformance from ${phase} on the scan workers: ${failures.length} failed, ${workers.pipelineJobs - jobs} pipeline jobs, ${Math.round(performance.now() - t0)} ms`);
+        assert.deepEqual(failures.sort(), [], phase);
+        assert.ok(workers.pipelineJobs > jobs, `the workers ran pipelines (${phase})`);
+      }
+    } finally {
+      setScanPool(previous);
+      await workers.close();
+      await w.stop();
+    }
   });
 
   it('answers format_query like Loki over HTTP (GET and POST)', { timeout: 120_000 }, async () => {

@@ -64,9 +64,12 @@ export interface RoutedSeries {
  * Maps the extractor's label sets to the aggregation's series, grouping like Loki's extraction.
  * Result labels are interned per stream pipeline, so the object is a cheap first-level key.
  */
+/** What routing needs of a sample's labels (worker samples carry just these). */
+export type RoutedLabels = Pick<ResultLabels, 'all' | 'key'>;
+
 export class SeriesRouter<S extends RoutedSeries> {
   readonly all: S[] = [];
-  private byResult = new Map<ResultLabels, S>();
+  private byResult = new Map<RoutedLabels, S>();
   private readonly byKey = new Map<string, S>();
   private readonly group: (l: Labels) => Labels;
 
@@ -77,7 +80,7 @@ export class SeriesRouter<S extends RoutedSeries> {
     this.group = extractionLabelsFn(grouping);
   }
 
-  route(r: ResultLabels): S {
+  route(r: RoutedLabels): S {
     let s = this.byResult.get(r);
     if (s !== undefined) return s;
     const labels = this.group(r.all);

@@ -6,11 +6,16 @@
  * sliding window; otherwise, and for instant queries, a streaming accumulator per series is enough.
  */
 import { EMPTY_LABELS } from '../../model/labels.js';
+import { scanPool } from '../../querier/scan-pool/pool.js';
+import { foundSamples, Prescan, type PrescanItem } from '../../querier/scan-pool/prescan.js';
+import { pipelineKey } from '../../querier/scan-pool/spec.js';
+import { requiredLiterals } from '../../querier/line-prefilter.js';
 import { chunkGroups, Pacer, readSegment, type ChunkGroup, type ReadStats } from '../../querier/series-plan.js';
 import type { SeriesSource } from '../../querier/sources.js';
 import { Heap } from '../../util/heap.js';
 import type { SampleExtractor, SampleOutput, StreamSampleExtractor } from '../log/types.js';
 import type { Grouping, RangeAggregation } from '../syntax/ast.js';
+import { toWire } from '../syntax/wire.js';
 import { pipelineError } from './errors.js';
 import { firstStep, lastStep, newSampleOutput, rangeFrame, SeriesRouter, type RangeFrame, type RoutedSeries } from './range-common.js';
 import type { RangeAcc } from './range-functions.js';
@@ -63,11 +68,45 @@ export async function evalWindowed(
   const out = emptySteps(frame.count);
   if (frame.count === 0) return { table, steps: out };
   const selected = await ctx.selectSeries(agg.range.selector.matchers, frame.from, frame.through);
-  const extractor = ctx.compileExtractor({ ...agg, grouping });
-  const run: Run = { agg, frame, grouping, makeAcc, extractor, ctx, stats, table, out };
-  if (streamsMayMerge(agg, grouping, selected)) await aggregate(run, selected);
-  else for (const s of selected) await aggregate(run, [s]);
+  const extracted: RangeAggregation = { ...agg, grouping };
+  const extractor = ctx.compileExtractor(extracted);
+  const merge = streamsMayMerge(agg, grouping, selected);
+  const groups = new Map(selected.map((src) => [src, chunkGroups(src, frame.from, frame.through)]));
+  const prescan = workerPrescan(extracted, frame, ctx, groups, merge);
+  const run: Run = { agg, frame, grouping, makeAcc, extractor, ctx, stats, table, out, groups, prescan };
+  try {
+    if (merge) await aggregate(run, selected);
+    else for (const s of selected) await aggregate(run, [s]);
+  } finally {
+    prescan?.close();
+  }
   return { table, steps: out };
+}
+
+/**
+ * Extraction run ahead on the scan pool (src/querier/scan-pool), when there is a pipeline to run
+ * and enough chunk groups, in the order aggregate() reads them: merged streams load their first
+ * groups in stream order, then the next group of whichever stream runs out first, which time order predicts.
+ */
+function workerPrescan(
+  agg: RangeAggregation, frame: RangeFrame, ctx: EngineContext, groups: ReadonlyMap<SeriesSource, ChunkGroup[]>, merge: boolean,
+): Prescan | undefined {
+  const pool = scanPool();
+  if (pool === undefined || ctx.workerExtractors !== true || agg.range.selector.pipeline.length === 0) return undefined;
+  const perStream = [...groups].map(([src, gs]) => gs.map((group): PrescanItem => ({ group, src })));
+  let items: PrescanItem[];
+  if (merge) {
+    const rest = perStream.flatMap((gs) => gs.slice(1));
+    rest.sort((a, b) => (a.group.minTs < b.group.minTs ? -1 : a.group.minTs > b.group.minTs ? 1 : 0));
+    items = [...perStream.flatMap((gs) => gs.slice(0, 1)), ...rest];
+  } else {
+    items = perStream.flat();
+  }
+  if (items.length < pool.minGroups) return undefined;
+  return new Prescan(pool, items, frame.from, frame.through, {
+    literals: requiredLiterals(agg.range.selector.pipeline), jobsAhead: 2 * pool.size,
+    pipeline: { spec: { kind: 'samples', key: pipelineKey(), aggregation: toWire(agg) }, base: frame.base },
+  });
 }
 
 interface Run {
@@ -80,6 +119,9 @@ interface Run {
   readonly stats: ReadStats;
   readonly table: RowTable;
   readonly out: StepVector[];
+  /** Each stream's chunk groups: the same objects the prescan was planned with. */
+  readonly groups: ReadonlyMap<SeriesSource, ChunkGroup[]>;
+  readonly prescan: Prescan | undefined;
 }
 
 /**
@@ -94,8 +136,28 @@ async function loadSource(run: Run, router: SeriesRouter<WindowSeries>, reader: 
     const g = s.groups[s.group++];
     // The stream's next group is what it will need when these samples run out.
     s.groups[s.group]?.prefetch();
-    for (const seg of await g.segments(frame.from, frame.through, run.stats)) {
+    run.prescan?.advance(g);
+    const segments = await g.segments(frame.from, frame.through, run.stats);
+    const found = await run.prescan?.take(g);
+    for (const seg of segments) {
       if (seg.maxTs < frame.from || seg.minTs >= frame.through) continue;
+      const f = found?.get(seg);
+      if (f !== undefined && f.kept !== null) {
+        // The worker ran the extractor: its samples, in time order, still go through the window check.
+        const k = foundSamples(seg, f, run.stats);
+        for (let c = 0; c < k.rel.length; c++) {
+          const r = k.rel[c];
+          const kf = firstStep(frame, r);
+          if (kf >= frame.count) break;
+          if (kf > lastStep(frame, r)) continue;
+          if (s.n === s.rel.length) growSource(s);
+          s.rel[s.n] = r;
+          s.val[s.n] = k.value[c];
+          s.series[s.n] = router.route(k.labels[k.series[c]]);
+          s.n++;
+        }
+        continue;
+      }
       const batches = readSegment(seg, frame.from, frame.through, run.stats, reader.need());
       for (const b of batches) {
         const rel = reader.fillRel(b);
@@ -139,7 +201,7 @@ async function aggregate(run: Run, streams: readonly SeriesSource[]): Promise<vo
   const router = new SeriesRouter<WindowSeries>(run.grouping, (labels, key, failing) => ({ labels, key, failing, row: -1, window: null, acc: null, stamp: -1 }));
   const sample = newSampleOutput();
   const sources: Source[] = streams.map((src, idx) => ({
-    idx, src, ext: run.extractor.forStream(src.labels), groups: chunkGroups(src, frame.from, frame.through), group: 0,
+    idx, src, ext: run.extractor.forStream(src.labels), groups: run.groups.get(src) ?? chunkGroups(src, frame.from, frame.through), group: 0,
     rel: EMPTY_F64, val: EMPTY_F64, series: [], n: 0, pos: 0,
   }));
   const heap = new Heap<Source>((a, b) => {

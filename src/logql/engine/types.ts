@@ -11,6 +11,11 @@ export interface EngineContext {
   selectSeries(matchers: readonly LabelMatcher[], from: bigint, through: bigint): Promise<SeriesSource[]>;
   /** The pipeline of a range aggregation; `agg.grouping` is the grouping to apply at extraction. */
   compileExtractor(agg: RangeAggregation): SampleExtractor;
+  /**
+   * Whether compileExtractor is compileSampleExtractor with no options, so that scan workers
+   * (src/querier/scan-pool) may compile the same extractor from the syntax tree and run it.
+   */
+  workerExtractors?: boolean;
   /** max_query_series; 0 or less means no limit. */
   maxSeries: number;
   signal?: AbortSignal;

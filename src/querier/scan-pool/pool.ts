@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { HttpError } from '../../util/errors.js';
-import type { ScanReply, ScanRequest, ScanWorkerData } from './protocol.js';
+import type { PipelineTask, ScanReply, ScanRequest, ScanWorkerData } from './protocol.js';
 
 /** 500: a scan worker died (or the pool was closed) with the query's blocks in it. */
 export class ScanWorkerError extends HttpError {
@@ -13,6 +13,7 @@ export interface ScanJob {
   readonly needles: readonly Uint8Array<ArrayBuffer>[];
   readonly data: Uint8Array<ArrayBufferLike>;
   readonly blocks: Int32Array<ArrayBuffer>;
+  readonly pipeline?: PipelineTask;
 }
 
 interface Pending {
@@ -46,7 +47,8 @@ const ARENA_SLOTS = 16;
 const SLOT_BYTES = 2 << 20;
 
 /**
- * Worker threads that run line-filter prefilter jobs (src/querier/scan-pool/scan-worker.ts).
+ * Worker threads that run scan jobs (src/querier/scan-pool/scan-worker.ts): line-filter
+ * prefilters, and the query's pipeline over the blocks.
  * Workers start on first use, never keep the process alive (unref), and a crashed worker fails
  * its jobs with ScanWorkerError and is replaced by the next job.
  */
@@ -87,7 +89,9 @@ export class ScanPool {
       id: this.nextId++, encoding: job.encoding, needles: job.needles, blocks: job.blocks,
       data: shared ? null : job.data as Uint8Array<ArrayBuffer>,
       arenaOffset: shared ? job.data.byteOffset : 0, arenaLength: shared ? job.data.byteLength : 0,
+      ...(job.pipeline !== undefined ? { pipeline: job.pipeline } : {}),
     };
+    if (job.pipeline !== undefined) this.pipelineJobs++;
     return new Promise<ScanReply>((resolve, reject) => {
       this.queue.push({ req, slot, owner, ticket, resolve, reject });
       this.dispatch();
@@ -117,6 +121,9 @@ export class ScanPool {
     this.settle(this.queue.splice(i, 1)[0], reason);
     return true;
   }
+
+  /** Jobs with a pipeline task submitted so far (for tests). */
+  pipelineJobs = 0;
 
   /** Jobs waiting for a worker (for tests). */
   get queued(): number {
@@ -174,7 +181,7 @@ export class ScanPool {
     // apply `--import tsx` from a worker's execArgv, so the worker registers tsx's hooks itself.
     const worker = ts
       ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(file.href)}); });`, { eval: true, execArgv: [], workerData })
-      : new Worker(file, { execArgv: [], workerData });
+      : new Worker(file, { execArgv: profileArgs(), workerData });
     worker.unref();
     const runner: Runner = { worker, inflight: new Map(), replied: false };
     this.runners.push(runner);
@@ -204,6 +211,11 @@ export class ScanPool {
     worker.on('exit', (code) => fail(`exited with code ${code}`));
     return runner;
   }
+}
+
+/** A server run with --cpu-prof profiles its scan workers too (each writes its own profile). */
+function profileArgs(): string[] {
+  return process.execArgv.filter((a) => a === '--cpu-prof' || a.startsWith('--cpu-prof-dir='));
 }
 
 let active: ScanPool | undefined;

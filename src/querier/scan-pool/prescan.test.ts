@@ -52,6 +52,14 @@ describe('selectLogs with the scan pool', () => {
       '{app=~".+"} |~ "user_id[=\\":]+(u-)?4242[0-9][^0-9]"',
       '{app="a1"} |= "4242" |= "level=info" | logfmt | took > 50',
       '{app=~".+"} |= "nothing-has-this"',
+      // Pipelines the workers run without a literal to search for.
+      '{app=~".+"} | logfmt | took > 90',
+      '{app=~".+"} | logfmt | took > 50 | line_format "{{.took}} {{.level}}"',
+      '{app=~".+"} | trace=~"t1.*"',
+      '{app=~".+"} | json',
+      '{app=~".+"} | json | __error__="" ',
+      '{app=~".+"} !~ "request [0-9]*5" | logfmt | level="error" | drop user_id',
+      '{app=~".+"} | logfmt | label_format who="{{.user_id}}" | who=~"u-.*"',
     ];
     for (const q of queries) {
       for (const [direction, limit] of [['backward', 1000], ['forward', 7], ['backward', 3]] as const) {
@@ -63,6 +71,7 @@ describe('selectLogs with the scan pool', () => {
       }
     }
     assert.ok(pool.running > 0, 'the workers ran');
+    assert.ok(pool.pipelineJobs > 0, 'the workers ran pipelines');
     assert.equal(pool.queued, 0);
   });
 

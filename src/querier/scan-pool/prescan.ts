@@ -1,94 +1,146 @@
 import type { EntryBatch } from '../../chunk/index.js';
 import { CorruptChunkError } from '../../chunk/errors.js';
+import type { ResultLabels } from '../../logql/log/types.js';
 import { ClientClosedError } from '../../util/errors.js';
 import type { ChunkGroup, ReadStats } from '../series-plan.js';
-import type { ScanBlock, Segment } from '../sources.js';
+import type { ScanBlock, Segment, SeriesSource } from '../sources.js';
 import type { ScanPool } from './pool.js';
-import { BLOCK_FIELDS, FAILED, NOT_FOUND } from './protocol.js';
+import { BLOCK_FIELDS, FAILED, LOCAL, type PipelineReply, type PipelineSpec, type PipelineTask } from './protocol.js';
+
+/** The labels of worker samples: what routing a sample to its series needs. */
+export type SampleLabels = Pick<ResultLabels, 'all' | 'key'>;
+
+/** What a worker's pipeline made of one block's entries. */
+export type Kept =
+  | { readonly kind: 'entries'; readonly index: Uint32Array }
+  | { readonly kind: 'samples'; readonly rel: Float64Array; readonly value: Float64Array; readonly series: Int32Array; readonly labels: readonly SampleLabels[] };
 
 /** What a worker found in one block. */
-interface Found {
+export interface Found {
   readonly crc: number;
-  /** The block's decompressed lines when they hold the needle, else null. */
+  /** The block's decompressed lines when they hold the needles and the pipeline kept an entry, else null. */
   readonly lines: Buffer | null;
   readonly error: string | null;
+  /** With a pipeline: what it kept; null when the reader must run the block itself. */
+  readonly kept?: Kept | null;
+}
+
+/** A chunk group to prescan and the stream it belongs to. */
+export interface PrescanItem {
+  readonly group: ChunkGroup;
+  readonly src: SeriesSource;
+}
+
+export interface PrescanOptions {
+  /** What every wanted line holds (requiredLiterals); may be empty when there is a pipeline. */
+  readonly literals: readonly Buffer[];
+  /** The query's pipeline, run by the workers too; `base`: what sample times are relative to. */
+  readonly pipeline?: { readonly spec: PipelineSpec; readonly base: bigint };
+  /** Jobs kept in flight beyond the one being read. */
+  readonly jobsAhead: number;
 }
 
 /**
- * Chunk groups per job: each message to a worker and back has a fixed cost (serializing, waking
- * a thread), near what decompressing one small chunk costs; a job of several chunks spreads it.
+ * Chunk groups per job at most: each message to a worker and back has a fixed cost (serializing,
+ * waking a thread), near what decompressing one small chunk costs; a job of several chunks
+ * spreads it. Jobs start with one group and double: a query that stops early (a limit reached)
+ * leaves little work in the workers.
  */
 const GROUPS_PER_JOB = 16;
 
-/**
- * The line-filter prefilter of a log query's chunk groups, run ahead on the scan pool: for each
- * segment of one block lying wholly in the query range, a worker decompresses the block's lines
- * and searches them for the literals every wanted line holds. The reader then decodes (on the
- * main thread) only the blocks that hold them, as readSegment with `need` does with one of them
- * (a block without one of the literals has no wanted line either way).
- */
 /** How a job taken back by the reader ends (never seen: nothing awaits it). */
 const WITHDRAWN = new ClientClosedError();
 
-/** A job of groups [from, to). */
+interface JobState {
+  submitted: boolean;
+  withdrawn: boolean;
+  /** Resolves once the job went to the pool, or turned out to have nothing for it. */
+  readonly ready: Promise<void>;
+  readonly markReady: () => void;
+}
+
+function jobState(): JobState {
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  return { submitted: false, withdrawn: false, ready, markReady };
+}
+
+/** A job of plan positions [from, to). */
 interface Job {
   readonly from: number;
   readonly to: number;
   readonly result: Promise<Map<Segment, Found> | undefined>;
   /** Set when it goes to the pool, or when the reader takes the work back before that. */
-  readonly state: { submitted: boolean; withdrawn: boolean };
+  readonly state: JobState;
 }
 
+/**
+ * A query's scan work run ahead on the scan pool, in the order the reader will want it: for each
+ * segment of one block lying wholly in the query range, a worker decompresses the block's lines
+ * and searches them for the literals every wanted line holds, and, with a pipeline, runs it over
+ * the entries. The reader then decodes (on the main thread) only the blocks that hold the
+ * literals and runs the pipeline on only the entries it kept (log queries), or takes the samples
+ * as they are (metric queries). Blocks are read exactly as readSegment would: a block without a
+ * literal, or whose entries the pipeline all drops, has no wanted entry either way.
+ */
 export class Prescan {
   private next = 0;
+  private size = 1;
   private readonly jobs = new Map<number, Job>();
+  private readonly position = new Map<ChunkGroup, number>();
   private closed = false;
+  private readonly needles: readonly Uint8Array<ArrayBuffer>[];
+  /** Sample label sets by key, shared by every job: routing caches by identity. */
+  private readonly labels = new Map<string, SampleLabels>();
 
-  /**
-   * `groups` in reading order; `jobsAhead`: jobs kept in flight beyond the one being read;
-   * `literals`: what every wanted line holds (requiredLiterals), not empty.
-   */
+  /** `items` in reading order. */
   constructor(
     private readonly pool: ScanPool,
-    private readonly groups: readonly ChunkGroup[],
+    private readonly items: readonly PrescanItem[],
     private readonly from: bigint,
     private readonly through: bigint,
-    literals: readonly Buffer[],
-    private readonly jobsAhead: number,
+    private readonly options: PrescanOptions,
   ) {
     // Copies: a view of the Buffer pool would be sent whole.
-    this.needles = literals.map((l) => new Uint8Array(l));
+    this.needles = options.literals.map((l) => new Uint8Array(l));
+    items.forEach((it, i) => this.position.set(it.group, i));
   }
 
-  private readonly needles: readonly Uint8Array<ArrayBuffer>[];
-
-  /** Starts the jobs of the groups from g on, up to jobsAhead jobs beyond g's. */
-  advance(g: number): void {
-    if (this.closed) return;
+  /** Starts the jobs of the groups from `group` on, up to jobsAhead jobs beyond its own. */
+  advance(group: ChunkGroup): void {
+    const g = this.position.get(group);
+    if (this.closed || g === undefined) return;
     if (this.next < g) this.next = g;
-    const until = g + (this.jobsAhead + 1) * GROUPS_PER_JOB;
-    while (this.next < this.groups.length && this.next < until) {
+    let ahead = 0;
+    for (const job of new Set(this.jobs.values())) if (job.to > g) ahead++;
+    while (this.next < this.items.length && ahead <= this.options.jobsAhead) {
       const from = this.next;
-      const to = Math.min(this.groups.length, from + GROUPS_PER_JOB);
-      const state = { submitted: false, withdrawn: false };
+      const to = Math.min(this.items.length, from + this.size);
+      this.size = Math.min(GROUPS_PER_JOB, this.size * 2);
+      const state = jobState();
       const result = this.start(from, to, state);
+      void result.finally(state.markReady).catch(() => undefined);
       // Awaited by take() unless the read stops first, or withdrawn: never an unhandled rejection.
       result.catch(() => undefined);
       const job: Job = { from, to, result, state };
       for (let i = from; i < to; i++) this.jobs.set(i, job);
       this.next = to;
+      ahead++;
     }
   }
 
   /**
-   * What the workers found in group g's segments (after advance(g)); undefined: read them as
+   * What the workers found in the group's segments (after advance()); undefined: read them as
    * usual. A job no worker has started yet is taken back: the reader scans its groups itself
    * rather than wait (a busy machine may not run the workers soon).
    */
-  async take(g: number): Promise<ReadonlyMap<Segment, Found> | undefined> {
-    const job = this.jobs.get(g);
-    if (job === undefined) return undefined;
-    if (!job.state.submitted || this.pool.withdraw(job.state, WITHDRAWN)) {
+  async take(group: ChunkGroup): Promise<ReadonlyMap<Segment, Found> | undefined> {
+    const g = this.position.get(group);
+    const job = g === undefined ? undefined : this.jobs.get(g);
+    if (job === undefined || g === undefined) return undefined;
+    // Until its chunks are fetched a job is not in the pool: the reader needs them too, so it waits.
+    await job.state.ready;
+    if (job.state.withdrawn || !job.state.submitted || this.pool.withdraw(job.state, WITHDRAWN)) {
       job.state.withdrawn = true;
       for (let i = job.from; i < job.to; i++) this.jobs.delete(i);
       return undefined;
@@ -105,25 +157,29 @@ export class Prescan {
     this.pool.drop(this, new ClientClosedError());
   }
 
-  /** One job for groups [from, to): the segments of all of them. */
-  private async start(from: number, to: number, state: Job['state']): Promise<Map<Segment, Found> | undefined> {
-    const peeks: Promise<readonly Segment[]>[] = [];
+  /** One job for plan positions [from, to): the segments of all of them. */
+  private async start(from: number, to: number, state: JobState): Promise<Map<Segment, Found> | undefined> {
+    const peeks: { p: Promise<readonly Segment[]>; src: SeriesSource }[] = [];
     for (let g = from; g < to; g++) {
-      const p = this.groups[g].peek();
-      if (p !== undefined) peeks.push(p);
+      const p = this.items[g].group.peek();
+      if (p !== undefined) peeks.push({ p, src: this.items[g].src });
     }
     if (peeks.length === 0) return undefined;
-    const segs = (await Promise.all(peeks)).flat();
+    const segs = await Promise.all(peeks.map((x) => x.p));
     if (this.closed || state.withdrawn) return undefined;
-    const picked: { seg: Segment; block: ScanBlock }[] = [];
+    const picked: { seg: Segment; block: ScanBlock; stream: number }[] = [];
+    const streams: SeriesSource[] = [];
     let bytes = 0;
-    for (const seg of segs) {
-      const block = seg.block;
-      if (block === undefined || !seg.exact || seg.minTs < this.from || seg.maxTs >= this.through) continue;
-      if (picked.length > 0 && block.encoding !== picked[0].block.encoding) continue;
-      picked.push({ seg, block });
-      bytes += block.data.length;
-    }
+    segs.forEach((list, k) => {
+      for (const seg of list) {
+        const block = seg.block;
+        if (block === undefined || !seg.exact || seg.minTs < this.from || seg.maxTs >= this.through) continue;
+        if (picked.length > 0 && block.encoding !== picked[0].block.encoding) continue;
+        if (streams[streams.length - 1] !== peeks[k].src) streams.push(peeks[k].src);
+        picked.push({ seg, block, stream: streams.length - 1 });
+        bytes += block.data.length;
+      }
+    });
     if (picked.length === 0) return undefined;
     // A copy: a view would send the whole buffer under it (a chunk, or the Buffer pool).
     const data = this.pool.buffer(bytes);
@@ -134,31 +190,76 @@ export class Prescan {
       blocks.set([off, block.data.length, block.rawLength, block.linesSize, block.verified() ? 0 : 1], i * BLOCK_FIELDS);
       off += block.data.length;
     });
+    const pipeline = this.task(picked, streams);
     state.submitted = true;
-    const reply = await this.pool.scan({ encoding: picked[0].block.encoding, needles: this.needles, data, blocks }, this, state);
+    const replied = this.pool.scan({ encoding: picked[0].block.encoding, needles: this.needles, data, blocks, pipeline }, this, state);
+    state.markReady();
+    const reply = await replied;
     const lines = Buffer.from(reply.lines.buffer, reply.lines.byteOffset, reply.lines.byteLength);
+    const labels = reply.pipeline === undefined ? [] : reply.pipeline.labels.map((l) => this.sampleLabels(l));
+    const samples = this.options.pipeline?.spec.kind === 'samples';
     const out = new Map<Segment, Found>();
     picked.forEach(({ seg, block }, i) => {
       const at = reply.found[i];
+      const p = reply.pipeline;
       out.set(seg, {
         crc: reply.crcs[i],
-        lines: at === NOT_FOUND || at === FAILED ? null : lines.subarray(at, at + block.linesSize),
+        lines: at < 0 ? null : lines.subarray(at, at + block.linesSize),
         error: at === FAILED ? reply.errors[i] ?? 'block does not decompress' : null,
+        ...(p !== undefined ? { kept: at === LOCAL || at === FAILED ? null : kept(p, i, samples, labels) } : {}),
       });
     });
     return out;
   }
+
+  private task(picked: readonly { block: ScanBlock; stream: number }[], streams: readonly SeriesSource[]): PipelineTask | undefined {
+    const p = this.options.pipeline;
+    if (p === undefined) return undefined;
+    const times = new BigInt64Array(picked.length * 2);
+    picked.forEach(({ block }, i) => {
+      times[2 * i] = block.minTs;
+      times[2 * i + 1] = block.maxTs;
+    });
+    return { spec: p.spec, base: p.base, streams: streams.map((s) => s.labels), blockStream: Int32Array.from(picked, (x) => x.stream), blockTimes: times };
+  }
+
+  private sampleLabels(l: SampleLabels): SampleLabels {
+    let s = this.labels.get(l.key);
+    if (s === undefined) this.labels.set(l.key, (s = { all: l.all, key: l.key }));
+    return s;
+  }
 }
 
-/**
- * readSegment(seg, from, through, stats, need) for a segment a worker has prefiltered: the same
- * checks, statistics and batches.
- */
-export function readFound(seg: Segment, found: Found, from: bigint, through: bigint, stats: ReadStats): readonly EntryBatch[] {
+function kept(p: PipelineReply, i: number, samples: boolean, labels: readonly SampleLabels[]): Kept {
+  const a = p.start[i];
+  const b = p.start[i + 1];
+  if (!samples) return { kind: 'entries', index: p.index.subarray(a, b) };
+  return { kind: 'samples', rel: p.rel.subarray(a, b), value: p.value.subarray(a, b), series: p.series.subarray(a, b), labels };
+}
+
+/** The checks and statistics readSegment does, for a segment a worker has read. */
+function accept(seg: Segment, found: Found, stats: ReadStats): ScanBlock {
   const block = seg.block!;
   block.check(found.crc);
   if (found.error !== null) throw new CorruptChunkError(found.error);
   stats.decompressedLines += seg.entries;
   stats.decompressedBytes += seg.lineBytes;
+  return block;
+}
+
+/**
+ * readSegment(seg, from, through, stats, need) for a segment a worker has prefiltered: the same
+ * checks, statistics and batches (the batches of a block none of whose entries were kept are left out).
+ */
+export function readFound(seg: Segment, found: Found, from: bigint, through: bigint, stats: ReadStats): readonly EntryBatch[] {
+  const block = accept(seg, found, stats);
   return found.lines === null ? [] : block.readLines(from, through, found.lines);
+}
+
+/** The samples a worker extracted from a segment, after the checks and statistics of readSegment. */
+export function foundSamples(seg: Segment, found: Found, stats: ReadStats): Extract<Kept, { kind: 'samples' }> {
+  accept(seg, found, stats);
+  const k = found.kept;
+  if (k?.kind !== 'samples') throw new Error('worker reply without samples');
+  return k;
 }

@@ -1,13 +1,17 @@
 /**
  * Worker thread of the scan pool: decompresses the lines frame of each block of a job and
- * searches it for the job's literal; only the lines of blocks that hold it go back.
+ * searches it for the job's literals; only the lines of blocks that hold them go back. A job
+ * with a pipeline task also runs the query's pipeline over those blocks (pipeline-task.ts,
+ * loaded on first use: a needle-only worker never loads the LogQL modules).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { blockFrames } from '../../chunk/block.js';
 import { checksum } from '../../chunk/checksum.js';
 import { decompressInto } from '../block-decoder.js';
 import { Needle } from '../needle.js';
-import { BLOCK_FIELDS, FAILED, NOT_FOUND, type ScanReply, type ScanRequest, type ScanWorkerData } from './protocol.js';
+import { BLOCK_FIELDS, FAILED, LOCAL, NOT_FOUND, type ScanReply, type ScanRequest, type ScanWorkerData } from './protocol.js';
+import type { Compiled, PipelineRun } from './pipeline-task.js';
+import type { BlockScratch } from '../block-decoder.js';
 
 if (parentPort === null) throw new Error('scan-worker must run in a worker thread');
 const port = parentPort;
@@ -55,7 +59,18 @@ function needlesFor(literals: readonly Uint8Array[]): NeedleSet {
   return n;
 }
 
-export function scan(req: ScanRequest): ScanReply {
+let pipelineModule: typeof import('./pipeline-task.js') | undefined;
+let blockScratch: BlockScratch | undefined;
+const compiled = new Map<string, Compiled>();
+
+async function pipelineRun(req: ScanRequest, blocks: number): Promise<PipelineRun | undefined> {
+  if (req.pipeline === undefined) return undefined;
+  pipelineModule ??= await import('./pipeline-task.js');
+  blockScratch ??= new (await import('../block-decoder.js')).BlockScratch();
+  return new pipelineModule.PipelineRun(req.pipeline, blocks, compiled, blockScratch);
+}
+
+export async function scan(req: ScanRequest): Promise<ScanReply> {
   const needles = needlesFor(req.needles);
   const data = req.data !== null ? Buffer.from(req.data.buffer, req.data.byteOffset, req.data.byteLength) : Buffer.from(arena, req.arenaOffset, req.arenaLength);
   const n = req.blocks.length / BLOCK_FIELDS;
@@ -64,6 +79,15 @@ export function scan(req: ScanRequest): ScanReply {
   const errors: (string | null)[] = new Array<string | null>(n).fill(null);
   const hits: Buffer[] = [];
   let hitBytes = 0;
+  let run: PipelineRun | undefined;
+  try {
+    run = await pipelineRun(req, n);
+  } catch (err) {
+    // The pipeline does not compile here: the reader runs every block itself.
+    const why = err instanceof Error ? err.message : String(err);
+    return { id: req.id, crcs, found: found.fill(LOCAL), lines: new Uint8Array(0), errors: errors.fill(why) };
+  }
+  const samples = req.pipeline?.spec.kind === 'samples';
   for (let i = 0; i < n; i++) {
     const b = req.blocks.subarray(i * BLOCK_FIELDS, (i + 1) * BLOCK_FIELDS);
     const block = data.subarray(b[0], b[0] + b[1]);
@@ -71,19 +95,39 @@ export function scan(req: ScanRequest): ScanReply {
     const linesSize = b[3];
     if (b[4] === 1) crcs[i] = checksum(block);
     found[i] = NOT_FOUND;
+    let out: Buffer | undefined;
     try {
       const f = blockFrames(block, rawLength, linesSize);
-      if (linesSize === 0) continue;
+      // Empty lines hold no needle, but a pipeline may keep them.
+      if (linesSize === 0 && (run === undefined || needles.needles.length > 0)) continue;
       if (scratch.length < linesSize) scratch = Buffer.allocUnsafe(linesSize);
-      const out = scratch.subarray(0, linesSize);
+      out = scratch.subarray(0, linesSize);
       decompressInto(req.encoding, f.lines, out);
-      if (!needles.holdsAll(out)) continue;
-      found[i] = hitBytes;
-      hits.push(Buffer.from(out));
-      hitBytes += linesSize;
     } catch (err) {
       found[i] = FAILED;
       errors[i] = err instanceof Error ? err.message : String(err);
+      continue;
+    } finally {
+      if (out === undefined) run?.close(i);
+    }
+    try {
+      if (!needles.holdsAll(out)) continue;
+      if (run !== undefined) {
+        try {
+          if (run.block(i, req.encoding, block, rawLength, out) === 0 || samples) continue;
+        } catch (err) {
+          // A block that decodes wrong, or an entry the pipeline fails on: the reader finds out itself.
+          run.discard(i);
+          found[i] = LOCAL;
+          errors[i] = err instanceof Error ? err.message : String(err);
+          continue;
+        }
+      }
+      found[i] = hitBytes;
+      hits.push(Buffer.from(out));
+      hitBytes += linesSize;
+    } finally {
+      run?.close(i);
     }
   }
   const lines = new Uint8Array(hitBytes);
@@ -92,10 +136,18 @@ export function scan(req: ScanRequest): ScanReply {
     lines.set(h, off);
     off += h.length;
   }
-  return { id: req.id, crcs, found, lines, errors };
+  const pipeline = run?.reply();
+  return { id: req.id, crcs, found, lines, errors, ...(pipeline !== undefined ? { pipeline } : {}) };
 }
 
+// Jobs run one at a time in arrival order: scan() awaits the pipeline modules' first load.
+let chain: Promise<void> = Promise.resolve();
 port.on('message', (req: ScanRequest) => {
-  const reply = scan(req);
-  port.postMessage(reply, [reply.lines.buffer, reply.crcs.buffer, reply.found.buffer]);
+  chain = chain.then(async () => {
+    const reply = await scan(req);
+    const p = reply.pipeline;
+    const transfer: ArrayBuffer[] = [reply.lines.buffer, reply.crcs.buffer, reply.found.buffer];
+    if (p !== undefined) transfer.push(p.start.buffer, p.index.buffer, p.rel.buffer, p.value.buffer, p.series.buffer);
+    port.postMessage(reply, transfer);
+  });
 });

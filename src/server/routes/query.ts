@@ -160,6 +160,7 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
       // signal and yields between segments and steps, so only a byte budget needs the guard.
       selectSeries: (matchers, from, through) => select(ctx, matchers, from, through),
       compileExtractor: (agg) => compileSampleExtractor(agg),
+      workerExtractors: true,
       // Partial results evaluate every series, then keep the first max_query_series.
       maxSeries: ctx.partial ? 0 : maxSeries,
       signal: ctx.signal,
