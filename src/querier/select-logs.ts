@@ -125,6 +125,8 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
   const prescan = pool !== undefined && planned.length >= pool.minGroups
     ? new Prescan(pool, planned, req.start, req.end, {
       literals, jobsAhead: 2 * pool.size,
+      // Segments wholly in range: their best time is their edge.
+      wanted: (seg) => mayEnter(time.rel(forward ? seg.minTs : seg.maxTs)),
       ...(offload ? { pipeline: { spec: { kind: 'filter', key: pipelineKey(), selector: toWire(req.selector) }, base: 0n } } : {}),
     })
     : undefined;

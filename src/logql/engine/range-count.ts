@@ -7,6 +7,8 @@
 import type { ColumnBatch } from '../../chunk/batch.js';
 import { BlockView } from '../../chunk/block.js';
 import { EMPTY_LABELS, type Label, type Labels } from '../../model/labels.js';
+import { workerPrescan } from './worker-prescan.js';
+import { foundSamples } from '../../querier/scan-pool/prescan.js';
 import { chunkGroups, forEachGroup, Pacer, readColumns, readSegment, type ChunkGroup, type ReadStats } from '../../querier/series-plan.js';
 import type { SeriesSource } from '../../querier/sources.js';
 import type { Grouping, RangeAggregation } from '../syntax/ast.js';
@@ -59,6 +61,9 @@ async function countSamples(
   const run = { kf: 0, kl: 0 };
   const work: { src: SeriesSource; group: ChunkGroup }[] = [];
   for (const src of sources) for (const group of chunkGroups(src, frame.from, frame.through)) work.push({ src, group });
+  // A pipeline to run over every entry: the scan workers run it ahead, and hand back the samples.
+  const prescan = bare ? undefined : workerPrescan({ ...agg, grouping }, frame, ctx, work);
+  try {
   let current: SeriesSource | undefined;
   let ext = extractor.forStream(EMPTY_LABELS);
   let plain: CountSeries | null | undefined;
@@ -76,9 +81,24 @@ async function countSamples(
       plain = undefined;
     }
     await pacer.tick();
-    for (const seg of await group.segments(frame.from, frame.through, stats)) {
+    prescan?.advance(group);
+    const segments = await group.segments(frame.from, frame.through, stats);
+    const found = await prescan?.take(group);
+    for (const seg of segments) {
       if (seg.maxTs < frame.from || seg.minTs >= frame.through) continue;
       await pacer.tick();
+      const f = found?.get(seg);
+      if (f !== undefined && f.kept !== null) {
+        const k = foundSamples(seg, f, stats);
+        for (let c = 0; c < k.rel.length; c++) {
+          const r = k.rel[c];
+          const kf = firstStep(frame, r);
+          if (kf >= frame.count) break;
+          const kl = lastStep(frame, r);
+          if (kf <= kl) add(router.route(k.labels[k.series[c]]), kf, kl, 1, k.value[c]);
+        }
+        continue;
+      }
       if (fromStats && seg.exact && seg.minTs >= frame.from && seg.maxTs < frame.through) {
         const r0 = reader.relOf(seg.minTs);
         const r1 = reader.relOf(seg.maxTs);
@@ -145,6 +165,9 @@ async function countSamples(
       }
     }
   });
+  } finally {
+    prescan?.close();
+  }
   return { frame, series: router.all };
 }
 

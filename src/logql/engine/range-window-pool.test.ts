@@ -50,7 +50,7 @@ function flat(r: EngineResult): unknown {
   return r;
 }
 
-describe('unwrapped range aggregations with the scan pool', () => {
+describe('range aggregations with a pipeline on the scan pool', () => {
   const pool = new ScanPool(2, 1);
   after(async () => {
     setScanPool(undefined);
@@ -65,6 +65,11 @@ describe('unwrapped range aggregations with the scan pool', () => {
       ['sum(rate({app=~".+"} | logfmt | level="info" | unwrap size | size > 100 [1m])) by (trace)', false],
       ['sum by (app) (sum_over_time({app=~".+"} | logfmt | unwrap duration(took) | __error__="" [10m]))', true],
       ['first_over_time({app="a1"} | logfmt | keep app, took | unwrap duration(took) | __error__="" [1m])', false],
+      // Counting aggregations with a pipeline.
+      ['sum by (app) (count_over_time({app=~".+"} | logfmt | level="info" [1m]))', false],
+      ['sum by (trace) (bytes_over_time({app=~".+"} |= "request" | line_format "{{.app}}" [2m]))', false],
+      ['rate({app=~".+"} | logfmt | took=~"1.*" [30s])', false],
+      ['sum(count_over_time({app=~".+"} | json [10m]))', true],
     ];
     for (const [q, instant] of queries) {
       setScanPool(undefined);

@@ -6,16 +6,13 @@
  * sliding window; otherwise, and for instant queries, a streaming accumulator per series is enough.
  */
 import { EMPTY_LABELS } from '../../model/labels.js';
-import { scanPool } from '../../querier/scan-pool/pool.js';
-import { foundSamples, Prescan, type PrescanItem } from '../../querier/scan-pool/prescan.js';
-import { pipelineKey } from '../../querier/scan-pool/spec.js';
-import { requiredLiterals } from '../../querier/line-prefilter.js';
+import { foundSamples, type Prescan, type PrescanItem } from '../../querier/scan-pool/prescan.js';
+import { workerPrescan } from './worker-prescan.js';
 import { chunkGroups, Pacer, readSegment, type ChunkGroup, type ReadStats } from '../../querier/series-plan.js';
 import type { SeriesSource } from '../../querier/sources.js';
 import { Heap } from '../../util/heap.js';
 import type { SampleExtractor, SampleOutput, StreamSampleExtractor } from '../log/types.js';
 import type { Grouping, RangeAggregation } from '../syntax/ast.js';
-import { toWire } from '../syntax/wire.js';
 import { pipelineError } from './errors.js';
 import { firstStep, lastStep, newSampleOutput, rangeFrame, SeriesRouter, type RangeFrame, type RoutedSeries } from './range-common.js';
 import type { RangeAcc } from './range-functions.js';
@@ -72,7 +69,7 @@ export async function evalWindowed(
   const extractor = ctx.compileExtractor(extracted);
   const merge = streamsMayMerge(agg, grouping, selected);
   const groups = new Map(selected.map((src) => [src, chunkGroups(src, frame.from, frame.through)]));
-  const prescan = workerPrescan(extracted, frame, ctx, groups, merge);
+  const prescan = workerPrescan(extracted, frame, ctx, planOrder(groups, merge));
   const run: Run = { agg, frame, grouping, makeAcc, extractor, ctx, stats, table, out, groups, prescan };
   try {
     if (merge) await aggregate(run, selected);
@@ -84,29 +81,15 @@ export async function evalWindowed(
 }
 
 /**
- * Extraction run ahead on the scan pool (src/querier/scan-pool), when there is a pipeline to run
- * and enough chunk groups, in the order aggregate() reads them: merged streams load their first
- * groups in stream order, then the next group of whichever stream runs out first, which time order predicts.
+ * The order aggregate() reads chunk groups in: merged streams load their first groups in stream
+ * order, then the next group of whichever stream runs out first, which time order predicts.
  */
-function workerPrescan(
-  agg: RangeAggregation, frame: RangeFrame, ctx: EngineContext, groups: ReadonlyMap<SeriesSource, ChunkGroup[]>, merge: boolean,
-): Prescan | undefined {
-  const pool = scanPool();
-  if (pool === undefined || ctx.workerExtractors !== true || agg.range.selector.pipeline.length === 0) return undefined;
+function planOrder(groups: ReadonlyMap<SeriesSource, ChunkGroup[]>, merge: boolean): PrescanItem[] {
   const perStream = [...groups].map(([src, gs]) => gs.map((group): PrescanItem => ({ group, src })));
-  let items: PrescanItem[];
-  if (merge) {
-    const rest = perStream.flatMap((gs) => gs.slice(1));
-    rest.sort((a, b) => (a.group.minTs < b.group.minTs ? -1 : a.group.minTs > b.group.minTs ? 1 : 0));
-    items = [...perStream.flatMap((gs) => gs.slice(0, 1)), ...rest];
-  } else {
-    items = perStream.flat();
-  }
-  if (items.length < pool.minGroups) return undefined;
-  return new Prescan(pool, items, frame.from, frame.through, {
-    literals: requiredLiterals(agg.range.selector.pipeline), jobsAhead: 2 * pool.size,
-    pipeline: { spec: { kind: 'samples', key: pipelineKey(), aggregation: toWire(agg) }, base: frame.base },
-  });
+  if (!merge) return perStream.flat();
+  const rest = perStream.flatMap((gs) => gs.slice(1));
+  rest.sort((a, b) => (a.group.minTs < b.group.minTs ? -1 : a.group.minTs > b.group.minTs ? 1 : 0));
+  return [...perStream.flatMap((gs) => gs.slice(0, 1)), ...rest];
 }
 
 interface Run {

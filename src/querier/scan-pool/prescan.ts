@@ -38,6 +38,11 @@ export interface PrescanOptions {
   readonly pipeline?: { readonly spec: PipelineSpec; readonly base: bigint };
   /** Jobs kept in flight beyond the one being read. */
   readonly jobsAhead: number;
+  /**
+   * Whether the reader may still read a segment, asked when its job starts: a log query whose
+   * limit is reached skips segments older (or newer) than what it keeps, and so do its jobs.
+   */
+  readonly wanted?: (seg: Segment) => boolean;
 }
 
 /**
@@ -174,6 +179,7 @@ export class Prescan {
       for (const seg of list) {
         const block = seg.block;
         if (block === undefined || !seg.exact || seg.minTs < this.from || seg.maxTs >= this.through) continue;
+        if (this.options.wanted !== undefined && !this.options.wanted(seg)) continue;
         if (picked.length > 0 && block.encoding !== picked[0].block.encoding) continue;
         if (streams[streams.length - 1] !== peeks[k].src) streams.push(peeks[k].src);
         picked.push({ seg, block, stream: streams.length - 1 });
