@@ -221,7 +221,7 @@ const querier: Schema<QuerierConfig> = {
   max_concurrent: leaf(T.int({ min: 1 }), 4, 'Queries (query, query_range) one tenant runs at once; more wait in the tenant\'s queue (docs/limits.md).', { flag: 'querier.max-concurrent' }),
   multi_tenant_queries_enabled: leaf(T.bool, false, 'Allow `a|b` tenant lists in X-Scope-OrgID.', { flag: 'querier.multi-tenant-queries-enabled' }),
   tail_max_duration: leaf(go, HOUR, 'Longest live tail.', { flag: 'querier.tail-max-duration' }),
-  scan_workers: leaf(T.int({ min: 0 }), 2, 'Worker threads that decompress and search the blocks of large line-filter log queries, at most one per core (none on a single core); 0 = scan on the main thread. Uses idle cores to shorten big scans, at the price of a little more CPU time.', {
+  scan_workers: leaf(T.int({ min: 0 }), 2, 'Worker threads that decompress the blocks of large queries, search them for the literals of the line filters and run the pipeline of the query over them, at most one per core (none on a single core); 0 = everything on the main thread. Uses idle cores to shorten big scans, at the price of a little more CPU time.', {
     flag: 'querier.scan-workers', skald: true,
   }),
 };
