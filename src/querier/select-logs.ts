@@ -75,6 +75,9 @@ interface Planned {
   readonly bound: number;
 }
 
+/** Chunk groups a log query reads before its pipeline may go to the scan workers. */
+const PIPELINE_AFTER = 4;
+
 /** How many chunk groups are fetched ahead of the one being read: overlaps object reads with decoding. */
 const PREFETCH = 4;
 
@@ -119,22 +122,36 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
   const pipelines = new Map<number, StreamPipeline>();
   const out: PipelineOutput = { line: Buffer.alloc(0), labels: { all: EMPTY_LABELS, key: '{}', stream: EMPTY_LABELS, structuredMetadata: EMPTY_LABELS, parsed: EMPTY_LABELS } };
   let candidates = new Uint32Array(0);
-  // Large scans run their line-filter prefilter and their pipeline on the scan pool, a few groups ahead.
+  // Large scans run their line-filter prefilter on the scan pool, a few groups ahead, and their
+  // pipeline too once the first groups have not filled the limit: a query that fills it from the
+  // newest blocks would leave the workers' pipeline runs over whole chunks mostly unused.
   const offload = req.selector !== undefined && !req.pipeline.noop;
   const pool = scan !== undefined || offload ? scanPool() : undefined;
-  const prescan = pool !== undefined && planned.length >= pool.minGroups
-    ? new Prescan(pool, planned, req.start, req.end, {
+  const startPrescan = (from: number, withPipeline: boolean): Prescan | undefined => {
+    const items = planned.slice(from);
+    if (pool === undefined || items.length < pool.minGroups) return undefined;
+    if (!withPipeline && scan === undefined) return undefined;
+    return new Prescan(pool, items, req.start, req.end, {
       literals, jobsAhead: 2 * pool.size,
       // Segments wholly in range: their best time is their edge.
       wanted: (seg) => mayEnter(time.rel(forward ? seg.minTs : seg.maxTs)),
-      ...(offload ? { pipeline: { spec: { kind: 'filter', key: pipelineKey(), selector: toWire(req.selector) }, base: 0n } } : {}),
-    })
-    : undefined;
+      ...(withPipeline ? { pipeline: { spec: { kind: 'filter', key: pipelineKey(), selector: toWire(req.selector) }, base: 0n } } : {}),
+    });
+  };
+  let prescan = startPrescan(0, false);
+  let piped = !offload;
 
   try {
   for (let g = 0; g < planned.length; g++) {
     const p = planned[g];
     if (!mayEnter(p.bound)) break;
+    if (!piped && g >= PIPELINE_AFTER) {
+      piped = true;
+      if (kept.size < limit) {
+        prescan?.close();
+        prescan = startPrescan(g, true);
+      }
+    }
     prescan?.advance(p.group);
     for (let j = g + 1; j < Math.min(planned.length, g + 1 + PREFETCH); j++) planned[j].group.prefetch();
     await pacer.tick();

@@ -17,6 +17,8 @@ import type { Stage } from './stage.js';
 /** A compiled label filter; test may set the error labels. */
 export interface LabelTest {
   test(lbs: LabelsBuilder): boolean;
+  /** The verdict for a lone value from its ASCII bytes, when they convert simply (see Stage.screen). */
+  testBytes?(d: Uint8Array, s: number, e: number): boolean | undefined;
   readonly names: readonly string[];
   /** `=~".*"`-like matchers: Loki drops them from the pipeline. */
   readonly noop: boolean;
@@ -51,6 +53,12 @@ function typed<T>(
   return {
     names: [name],
     noop: false,
+    ...(bytes !== undefined ? {
+      testBytes(d: Uint8Array, s: number, e: number): boolean | undefined {
+        const x = bytes(d, s, e);
+        return x === undefined ? undefined : cmp(x);
+      },
+    } : {}),
     test(lbs) {
       if (lbs.names !== table) {
         table = lbs.names;
@@ -161,5 +169,6 @@ export function labelFilterStage(f: LabelFilter): Stage | undefined {
     requiredLabelNames: () => t.names,
     hintFilter: single ? { name: t.names[0] } : undefined,
     probe: 'label',
+    ...(single && t.testBytes !== undefined ? { screen: { name: t.names[0], test: t.testBytes } } : {}),
   };
 }

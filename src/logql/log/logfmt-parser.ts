@@ -65,8 +65,12 @@ function decideKey(line: Buffer, ks: number, ke: number, lbs: LabelsBuilder): nu
 
 export class LogfmtParserStage implements Stage {
   readonly probe = 'parser';
+  readonly screenable: boolean;
 
-  constructor(private readonly slot: number, private readonly strict: boolean, private readonly keepEmpty: boolean) {}
+  constructor(private readonly slot: number, private readonly strict: boolean, private readonly keepEmpty: boolean) {
+    // --strict may set an error that keeps the entry; --keep-empty sets labels from bare keys.
+    this.screenable = !strict && !keepEmpty;
+  }
 
   process(ts: bigint, line: Buffer, lbs: LabelsBuilder): Buffer | null {
     if (lbs.noLabels()) return line;

@@ -25,6 +25,7 @@ const PROBE_PAUSE = 16384;
 interface Probe {
   readonly length: number;
   readonly names: ReadonlySet<string>;
+  readonly screen: Screen | undefined;
   /** Pass statistics over all streams of the query (a stream alone may see too few entries). */
   probed: number;
   passed: number;
@@ -43,12 +44,77 @@ function probeOf(stages: readonly Stage[]): Probe | undefined {
   if (length === 0) return undefined;
   const names = new Set<string>();
   for (let i = 0; i < length; i++) if (stages[i].probe === 'label') for (const n of stages[i].requiredLabelNames()) names.add(n);
-  return { length, names, probed: 0, passed: 0, pause: 0 };
+  return { length, names, screen: screenOf(stages), probed: 0, passed: 0, pause: 0 };
+}
+
+/**
+ * The screen of `[line filters] | logfmt | <name> <op> <value> …`: an entry passes that label
+ * filter only if some `name=` in its line is followed by a value the filter keeps (the label's
+ * final value is one of them, or it is missing and the filter drops the entry). A line where every
+ * occurrence's value is simple and dropped is dropped without parsing it; any other line goes
+ * through the probe. Valid only when nothing else can set the label or an error: no stage before
+ * the parser but line filters, a name no other key sanitizes to (letters and digits), not a stream
+ * label (the key would become name_extracted) and not in the entry's structured metadata.
+ */
+interface Screen {
+  readonly name: string;
+  /** `name=` as bytes. */
+  readonly key: Buffer;
+  readonly test: (d: Uint8Array, s: number, e: number) => boolean | undefined;
+}
+
+function screenOf(stages: readonly Stage[]): Screen | undefined {
+  let i = 0;
+  while (i < stages.length && stages[i].probe === 'filter') i++;
+  const parser = stages[i];
+  const filter = stages[i + 1];
+  if (parser?.screenable !== true || filter?.screen === undefined) return undefined;
+  const { name, test } = filter.screen;
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) return undefined;
+  return { name, key: Buffer.from(name + '=', 'latin1'), test };
+}
+
+const QUOTE = 0x22;
+const EQ = 0x3d;
+const BACKSLASH = 0x5c;
+
+function hasLabel(labels: Labels, name: string): boolean {
+  for (let i = 0; i < labels.length; i++) if (labels[i].name === name) return true;
+  return false;
+}
+
+/** Whether some occurrence of the screen's key is followed by a value its filter may keep. */
+function screenMayPass(screen: Screen, line: Buffer): boolean {
+  const key = screen.key;
+  const n = line.length;
+  for (let pos = line.indexOf(key); pos !== -1; pos = line.indexOf(key, pos + 1)) {
+    let s = pos + key.length;
+    let e = s;
+    if (s < n && line[s] === QUOTE) {
+      s++;
+      e = s;
+      while (e < n && line[e] !== QUOTE && line[e] !== BACKSLASH) e++;
+      // Escapes and unterminated quotes: the decoder decides.
+      if (e >= n || line[e] !== QUOTE) return true;
+    } else {
+      while (e < n && line[e] > 0x20 && line[e] !== EQ && line[e] !== QUOTE) e++;
+      // A malformed pair: the decoder decides.
+      if (e < n && line[e] > 0x20) return true;
+    }
+    // An empty value sets nothing (no --keep-empty).
+    if (e === s) continue;
+    if (screen.test(line, s, e) !== false) return true;
+  }
+  return false;
 }
 
 class StreamPipelineImpl implements StreamPipeline {
+  private readonly screen: Screen | undefined;
+
   constructor(private readonly stages: readonly Stage[], private readonly b: LabelsBuilder, private readonly probe: Probe | undefined) {
     if (probe !== undefined) b.probeNames = probe.names;
+    const screen = probe?.screen;
+    this.screen = screen !== undefined && !b.baseHas(screen.name) ? screen : undefined;
   }
 
   process(ts: bigint, line: Buffer, metadata: Labels, out: PipelineOutput): boolean {
@@ -74,6 +140,10 @@ class StreamPipelineImpl implements StreamPipeline {
 
   /** False when the probe drops the entry. */
   private runProbe(probe: Probe, ts: bigint, line: Buffer, metadata: Labels): boolean {
+    if (this.screen !== undefined && !hasLabel(metadata, this.screen.name) && !screenMayPass(this.screen, line)) {
+      this.count(probe, false);
+      return false;
+    }
     const b = this.b;
     b.reset();
     if (metadata.length > 0) b.addMetadata(metadata);
@@ -90,6 +160,11 @@ class StreamPipelineImpl implements StreamPipeline {
       l = r;
     }
     b.probing = false;
+    this.count(probe, pass);
+    return pass;
+  }
+
+  private count(probe: Probe, pass: boolean): void {
     if (pass) probe.passed++;
     if (++probe.probed === PROBE_WINDOW) {
       // Entries that pass pay for two runs: when most pass, probing costs more than it saves.
@@ -97,7 +172,6 @@ class StreamPipelineImpl implements StreamPipeline {
       probe.probed = 0;
       probe.passed = 0;
     }
-    return pass;
   }
 }
 

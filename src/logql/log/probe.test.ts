@@ -13,9 +13,9 @@ const STREAM = { app: 'api', job: 'prod/api' };
 
 type Outcome = { line: string; labels: Record<string, string> } | undefined;
 
-function run(query: string, lines: readonly string[], metadata: readonly Record<string, string>[], probe: boolean): Outcome[] {
+function run(query: string, lines: readonly string[], metadata: readonly Record<string, string>[], probe: boolean, stream: Record<string, string> = STREAM): Outcome[] {
   const sel = parseQuery('{app="api"} ' + query) as LogSelector;
-  const p = compileLogPipeline(sel, { probe }).forStream(labelsFromRecord(STREAM));
+  const p = compileLogPipeline(sel, { probe }).forStream(labelsFromRecord(stream));
   const out = newPipelineOutput();
   return lines.map((l, i) => {
     const md = metadata[i] === undefined ? [] : labelsFromRecord(metadata[i]);
@@ -43,6 +43,15 @@ const LOGFMT = [
   '',
   '   ',
   'duration=1h',
+  // The screen's candidates: inside quotes, inside longer keys, quoted, escaped, malformed.
+  'msg="took duration=30s" duration=1s',
+  'msg="duration=1s" duration=30s',
+  'xduration=30s duration=1s status=503',
+  'duration="2s" duration="\\31s"',
+  'duration=5s=6 status=500',
+  'duration=1s msg="x"duration=40s',
+  'bytes_out=20 bytes-out=1 duration=0.5s',
+  'status=500 duration=2m',
 ];
 
 const JSON_LINES = [
@@ -75,6 +84,9 @@ const CASES: [string, readonly string[]][] = [
   ['| logfmt --strict | __error__ = ""  | duration < 10s', LOGFMT],
   ['| logfmt | a_b = "2"', LOGFMT],
   ['| logfmt | app_extracted = "zz"', LOGFMT],
+  ['| logfmt | status >= 500', LOGFMT],
+  ['| logfmt | bytes_out > 10', LOGFMT],
+  ['|= "s" | logfmt | duration >= 30s | status != 500', LOGFMT],
   ['|= "duration" | logfmt | duration > 10s | keep duration, status', LOGFMT],
   ['| json | status >= 500', JSON_LINES],
   ['| json | status >= 500 | drop a_b', JSON_LINES],
@@ -106,6 +118,15 @@ describe('log pipeline probe', () => {
       const all = [...lines].reverse();
       assert.deepEqual(run(query, all, META, true), run(query, all, META, false), query);
     }
+  });
+
+  it('does not screen a stream whose own label the filter reads', () => {
+    // The key becomes duration_extracted; the filter reads the stream's duration.
+    const stream = { ...STREAM, duration: '20s' };
+    const q = '| logfmt | duration > 10s';
+    const want = run(q, LOGFMT, [], false, stream);
+    assert.ok(want.every((o) => o !== undefined));
+    assert.deepEqual(run(q, LOGFMT, [], true, stream), want);
   });
 
   it('keeps probing correct when most entries pass (probe paused)', () => {

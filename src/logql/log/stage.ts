@@ -15,6 +15,14 @@ export interface Stage {
    * (which honour LabelsBuilder.probing) and label filters. Other stages end the probe.
    */
   readonly probe?: 'filter' | 'parser' | 'label';
+  /**
+   * Label filters on one label whose verdict for a lone value can be read from its bytes:
+   * false when the filter drops the entry, true when it keeps it, undefined when the bytes
+   * alone do not tell (the value does not convert simply). See the probe's screen (pipeline.ts).
+   */
+  readonly screen?: { readonly name: string; test(d: Uint8Array, s: number, e: number): boolean | undefined };
+  /** Set on the plain logfmt parser when a screen may stand in for it (not --strict, not --keep-empty). */
+  readonly screenable?: boolean;
 }
 
 /** A stage that only filters lines. */

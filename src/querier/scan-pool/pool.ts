@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { HttpError } from '../../util/errors.js';
-import type { PipelineTask, ScanReply, ScanRequest, ScanWorkerData } from './protocol.js';
+import { LOCAL, type PipelineTask, type ScanReply, type ScanRequest, type ScanWorkerData } from './protocol.js';
 
 /** 500: a scan worker died (or the pool was closed) with the query's blocks in it. */
 export class ScanWorkerError extends HttpError {
@@ -122,8 +122,10 @@ export class ScanPool {
     return true;
   }
 
-  /** Jobs with a pipeline task submitted so far (for tests). */
+  /** Jobs with a pipeline task submitted so far, and blocks their workers left to the reader (for tests). */
   pipelineJobs = 0;
+  pipelineLocal = 0;
+  lastLocalError: string | null = null;
 
   /** Jobs waiting for a worker (for tests). */
   get queued(): number {
@@ -151,6 +153,13 @@ export class ScanPool {
   /** Ends a job: its arena slot is free again (its worker is done with it, or gone). */
   private settle(p: Pending, outcome: ScanReply | Error): void {
     this.release(p.slot);
+    if (!(outcome instanceof Error) && outcome.pipeline !== undefined) {
+      for (let i = 0; i < outcome.found.length; i++) {
+        if (outcome.found[i] !== LOCAL) continue;
+        this.pipelineLocal++;
+        this.lastLocalError = outcome.errors[i];
+      }
+    }
     if (outcome instanceof Error) p.reject(outcome);
     else p.resolve(outcome);
   }

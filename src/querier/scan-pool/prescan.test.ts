@@ -72,6 +72,8 @@ describe('selectLogs with the scan pool', () => {
     }
     assert.ok(pool.running > 0, 'the workers ran');
     assert.ok(pool.pipelineJobs > 0, 'the workers ran pipelines');
+    assert.equal(pool.lastLocalError, null);
+    assert.equal(pool.pipelineLocal, 0);
     assert.equal(pool.queued, 0);
   });
 
