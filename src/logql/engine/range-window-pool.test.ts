@@ -79,6 +79,7 @@ describe('range aggregations with a pipeline on the scan pool', () => {
       const got = flat(await run(q, instant));
       assert.deepEqual(got, want, q);
       assert.ok(pool.pipelineJobs > before, `workers ran ${q}`);
+      assert.equal(pool.lastLocalError, null, q);
     }
   });
 
