@@ -123,8 +123,8 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
   const out: PipelineOutput = { line: Buffer.alloc(0), labels: { all: EMPTY_LABELS, key: '{}', stream: EMPTY_LABELS, structuredMetadata: EMPTY_LABELS, parsed: EMPTY_LABELS } };
   let candidates = new Uint32Array(0);
   // Large scans run their line-filter prefilter on the scan pool, a few groups ahead, and their
-  // pipeline too once the first groups have not filled the limit: a query that fills it from the
-  // newest blocks would leave the workers' pipeline runs over whole chunks mostly unused.
+  // pipeline too when the first groups say the limit will not fill: a query that fills it reads
+  // little of the older groups, and the workers' runs over whole blocks would mostly be wasted.
   const offload = req.selector !== undefined && !req.pipeline.noop;
   const pool = scan !== undefined || offload ? scanPool() : undefined;
   const startPrescan = (from: number, withPipeline: boolean): Prescan | undefined => {
@@ -147,7 +147,8 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
     if (!mayEnter(p.bound)) break;
     if (!piped && g >= PIPELINE_AFTER) {
       piped = true;
-      if (kept.size < limit) {
+      // At the rate of the first groups the whole scan would not fill the limit: every group is read in full.
+      if (kept.size * (planned.length / g) < limit) {
         prescan?.close();
         prescan = startPrescan(g, true);
       }

@@ -104,11 +104,11 @@ describe('ScanPool', () => {
     const second = pool.scan(job(pool, 'needle', big));
     const waiting = pool.scan(job(pool, 'needle', big), owner, t2);
     const waitingDone = waiting.then(() => 'ran', () => 'withdrawn');
-    assert.equal(pool.withdraw(t2, new Error('mine')), true);
+    assert.equal(pool.withdraw(t2, new Error("mine")), 1);
     assert.equal(await waitingDone, 'withdrawn');
     assert.ok((await running).found.length === 1);
     await second;
-    assert.equal(pool.withdraw(t1, new Error('mine')), false);
+    assert.equal(pool.withdraw(t1, new Error("mine")), 0);
     await pool.close();
     assert.equal(pool.running, 0);
     await assert.rejects(pool.scan(job(pool, 'x', [block('x\n')])), ScanWorkerError);

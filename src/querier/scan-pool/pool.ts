@@ -43,7 +43,7 @@ const PER_WORKER = 2;
  * Job data goes through slots of one SharedArrayBuffer that the workers map once: a buffer
  * transferred per job costs page faults, and its external memory drives the main thread's GC.
  */
-const ARENA_SLOTS = 16;
+const ARENA_SLOTS = 32;
 const SLOT_BYTES = 2 << 20;
 
 /**
@@ -67,6 +67,9 @@ export class ScanPool {
   constructor(readonly size: number, readonly minGroups = 8) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`scan pool size must be a positive integer, got ${size}`);
   }
+
+  /** The most job data that fits a slot of the shared arena: larger jobs pay for a buffer of their own. */
+  readonly slotBytes = SLOT_BYTES;
 
   /**
    * A buffer of `n` bytes for a job's data: a free slot of the shared arena when one is large
@@ -112,14 +115,17 @@ export class ScanPool {
   }
 
   /**
-   * Takes back the job submitted with `ticket` if no worker has started it (its promise rejects
-   * with `reason`): the caller does the work itself instead of waiting. Whether it was taken.
+   * Takes back the jobs submitted with `ticket` that no worker has started (their promises reject
+   * with `reason`): the caller does that work itself instead of waiting. How many were taken.
    */
-  withdraw(ticket: object, reason: Error): boolean {
-    const i = this.queue.findIndex((p) => p.ticket === ticket);
-    if (i === -1) return false;
-    this.settle(this.queue.splice(i, 1)[0], reason);
-    return true;
+  withdraw(ticket: object, reason: Error): number {
+    let n = 0;
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i].ticket !== ticket) continue;
+      this.settle(this.queue.splice(i, 1)[0], reason);
+      n++;
+    }
+    return n;
   }
 
   /** Jobs with a pipeline task submitted so far, and blocks their workers left to the reader (for tests). */

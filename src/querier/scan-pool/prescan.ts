@@ -5,7 +5,7 @@ import { ClientClosedError } from '../../util/errors.js';
 import type { ChunkGroup, ReadStats } from '../series-plan.js';
 import type { ScanBlock, Segment, SeriesSource } from '../sources.js';
 import type { ScanPool } from './pool.js';
-import { BLOCK_FIELDS, FAILED, LOCAL, type PipelineReply, type PipelineSpec, type PipelineTask } from './protocol.js';
+import { BLOCK_FIELDS, FAILED, LOCAL, type PipelineReply, type PipelineSpec, type PipelineTask, type ScanReply } from './protocol.js';
 
 /** The labels of worker samples: what routing a sample to its series needs. */
 export type SampleLabels = Pick<ResultLabels, 'all' | 'key'>;
@@ -51,7 +51,7 @@ export interface PrescanOptions {
  * spreads it. Jobs start with one group and double: a query that stops early (a limit reached)
  * leaves little work in the workers.
  */
-const GROUPS_PER_JOB = 16;
+const GROUPS_PER_JOB = 8;
 
 /** How a job taken back by the reader ends (never seen: nothing awaits it). */
 const WITHDRAWN = new ClientClosedError();
@@ -59,6 +59,8 @@ const WITHDRAWN = new ClientClosedError();
 interface JobState {
   submitted: boolean;
   withdrawn: boolean;
+  /** Pool jobs it went out as (its blocks split to fit the pool's arena slots). */
+  parts: number;
   /** Resolves once the job went to the pool, or turned out to have nothing for it. */
   readonly ready: Promise<void>;
   readonly markReady: () => void;
@@ -67,7 +69,7 @@ interface JobState {
 function jobState(): JobState {
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => { markReady = resolve; });
-  return { submitted: false, withdrawn: false, ready, markReady };
+  return { submitted: false, withdrawn: false, parts: 0, ready, markReady };
 }
 
 /** A job of plan positions [from, to). */
@@ -145,7 +147,8 @@ export class Prescan {
     if (job === undefined || g === undefined) return undefined;
     // Until its chunks are fetched a job is not in the pool: the reader needs them too, so it waits.
     await job.state.ready;
-    if (job.state.withdrawn || !job.state.submitted || this.pool.withdraw(job.state, WITHDRAWN)) {
+    // Parts no worker has started are taken back (their segments are then read here); all of them: the whole job.
+    if (job.state.withdrawn || !job.state.submitted || this.pool.withdraw(job.state, WITHDRAWN) === job.state.parts) {
       job.state.withdrawn = true;
       for (let i = job.from; i < job.to; i++) this.jobs.delete(i);
       return undefined;
@@ -187,7 +190,35 @@ export class Prescan {
       }
     });
     if (picked.length === 0) return undefined;
+    // Parts that each fit an arena slot: a larger job would need fresh memory for its copy.
+    const parts: (typeof picked)[] = [];
+    let part: typeof picked = [];
+    let partBytes = 0;
+    for (const x of picked) {
+      if (part.length > 0 && partBytes + x.block.data.length > this.pool.slotBytes) {
+        parts.push(part);
+        part = [];
+        partBytes = 0;
+      }
+      part.push(x);
+      partBytes += x.block.data.length;
+    }
+    parts.push(part);
+    state.submitted = true;
+    state.parts = parts.length;
+    const replies = parts.map((p) => this.submit(p, streams, state));
+    state.markReady();
+    const out = new Map<Segment, Found>();
+    for (const r of await Promise.all(replies)) if (r !== undefined) for (const [seg, f] of r) out.set(seg, f);
+    return out;
+  }
+
+  /** One pool job for `picked` (blocks of one encoding); undefined when the reader took it back. */
+  private async submit(
+    picked: readonly { seg: Segment; block: ScanBlock; stream: number }[], streams: readonly SeriesSource[], state: JobState,
+  ): Promise<Map<Segment, Found> | undefined> {
     // A copy: a view would send the whole buffer under it (a chunk, or the Buffer pool).
+    const bytes = picked.reduce((n, x) => n + x.block.data.length, 0);
     const data = this.pool.buffer(bytes);
     const blocks = new Int32Array(picked.length * BLOCK_FIELDS);
     let off = 0;
@@ -197,10 +228,13 @@ export class Prescan {
       off += block.data.length;
     });
     const pipeline = this.task(picked, streams);
-    state.submitted = true;
-    const replied = this.pool.scan({ encoding: picked[0].block.encoding, needles: this.needles, data, blocks, pipeline }, this, state);
-    state.markReady();
-    const reply = await replied;
+    let reply: ScanReply;
+    try {
+      reply = await this.pool.scan({ encoding: picked[0].block.encoding, needles: this.needles, data, blocks, pipeline }, this, state);
+    } catch (err) {
+      if (err === WITHDRAWN) return undefined;
+      throw err;
+    }
     const lines = Buffer.from(reply.lines.buffer, reply.lines.byteOffset, reply.lines.byteLength);
     const labels = reply.pipeline === undefined ? [] : reply.pipeline.labels.map((l) => this.sampleLabels(l));
     const samples = this.options.pipeline?.spec.kind === 'samples';
