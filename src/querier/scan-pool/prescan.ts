@@ -177,7 +177,6 @@ export class Prescan {
     if (this.closed || state.withdrawn) return undefined;
     const picked: { seg: Segment; block: ScanBlock; stream: number }[] = [];
     const streams: SeriesSource[] = [];
-    let bytes = 0;
     segs.forEach((list, k) => {
       for (const seg of list) {
         const block = seg.block;
@@ -186,7 +185,6 @@ export class Prescan {
         if (picked.length > 0 && block.encoding !== picked[0].block.encoding) continue;
         if (streams[streams.length - 1] !== peeks[k].src) streams.push(peeks[k].src);
         picked.push({ seg, block, stream: streams.length - 1 });
-        bytes += block.data.length;
       }
     });
     if (picked.length === 0) return undefined;
