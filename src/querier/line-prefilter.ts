@@ -71,8 +71,12 @@ export class LiteralScan {
     this.scanned = literals.map(() => 0);
   }
 
-  /** Writes the candidate entry indices, ascending, into `out` (length >= b.count); returns how many. */
-  candidates(b: EntryBatch, out: Uint32Array): number {
+  /**
+   * Writes the candidate entry indices, ascending, into `out` (length >= b.count); returns how many.
+   * `first`: where in b.lines the literal blockLiteral() returned first occurs, when the caller has
+   * already searched for it (the search then starts there).
+   */
+  candidates(b: EntryBatch, out: Uint32Array, first?: number): number {
     const k = this.pick();
     const lit = this.literals[k];
     const ls = b.lineStart;
@@ -81,7 +85,7 @@ export class LiteralScan {
     const len = lit.bytes.length;
     let n = 0;
     let i = 0;
-    let p = lit.indexOf(lines, ls[0]);
+    let p = first !== undefined && first >= ls[0] ? first : lit.indexOf(lines, ls[0]);
     while (p !== -1 && p + len <= end) {
       // The entry holding p: ls[i] <= p < ls[i+1].
       if (ls[i + 1] <= p) {

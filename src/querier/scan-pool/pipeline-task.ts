@@ -139,22 +139,32 @@ export class PipelineRun {
     this.scratch = scratch;
   }
 
+  /** Whether the pipeline's line filters have literals to search blocks for (then block() does). */
+  get searches(): boolean {
+    return this.c.scan !== undefined;
+  }
+
   /**
    * Runs block i (its stored bytes `data`, its decompressed `lines`); returns how many entries
-   * it kept. Blocks come in order; a block skipped (no needle, or failed) is never passed.
+   * it kept. Blocks come in order; a block skipped (failed) is never passed.
    */
   block(i: number, encoding: ChunkEncoding, data: Buffer, rawLength: number, lines: Buffer): number {
     const t = this.task;
     const first = this.out.n;
+    const scan = this.c.scan;
+    // The literal the candidates are searched by, over the whole block first: a block without it
+    // has no candidate, and its head is never decoded.
+    const hit = scan?.blockLiteral().indexOf(lines);
+    if (hit === -1) return 0;
     const minTs = t.blockTimes[2 * i];
     const maxTs = t.blockTimes[2 * i + 1];
     const b = this.scratch.decodeWithLines(encoding, data, { minTs, maxTs, rawLength, linesSize: lines.length }, lines, minTs, maxTs + 1n);
     const run = this.entryFn(t.streams[t.blockStream[i]]);
     let n = b.count;
     let idx: Uint32Array | undefined;
-    if (this.c.scan !== undefined) {
+    if (scan !== undefined) {
       if (this.cand.length < b.count) this.cand = new Uint32Array(Math.max(b.count, 2 * this.cand.length));
-      n = this.c.scan.candidates(b, this.cand);
+      n = scan.candidates(b, this.cand, hit);
       idx = this.cand;
     }
     const md = b.metadata;

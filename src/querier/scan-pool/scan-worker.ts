@@ -132,7 +132,8 @@ export async function scan(req: ScanRequest): Promise<ScanReply> {
       if (out === undefined) run?.close(i);
     }
     try {
-      if (!needles.holdsAll(out)) continue;
+      // A pipeline with literals searches the block for them itself, once.
+      if (run?.searches !== true && !needles.holdsAll(out)) continue;
       if (run !== undefined) {
         try {
           if (run.block(i, req.encoding, block, rawLength, out) === 0 || samples) continue;
