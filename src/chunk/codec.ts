@@ -1,7 +1,8 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import * as snappy from 'snappy';
-import * as lz4 from 'lz4-napi';
-import { Compressor as ZstdCompressor, Decompressor as ZstdDecompressor } from 'zstd-napi';
+import type * as Lz4 from 'lz4-napi';
+import type * as ZstdNapi from 'zstd-napi';
 import type { ChunkEncoding } from '../config/types.js';
 import { CorruptChunkError } from './errors.js';
 
@@ -72,22 +73,39 @@ const snappyCodec: Codec = {
 };
 
 /**
+ * lz4-napi and zstd-napi are loaded on first use: together they hold ~13 MB of resident memory
+ * (native code, lz4's runtime threads) that a server writing and reading another encoding never
+ * needs (measured with snappy chunks, where RSS is what caps the memory flush threshold).
+ */
+const requireNative = createRequire(import.meta.url);
+let lz4Module: typeof Lz4 | undefined;
+let zstdModule: typeof ZstdNapi | undefined;
+function lz4(): typeof Lz4 {
+  lz4Module ??= requireNative('lz4-napi') as typeof Lz4;
+  return lz4Module;
+}
+function zstdNapi(): typeof ZstdNapi {
+  zstdModule ??= requireNative('zstd-napi') as typeof ZstdNapi;
+  return zstdModule;
+}
+
+/**
  * lz4-napi's block format prefixes the raw size (u32 LE). It is checked before decompressing:
  * the library would otherwise allocate whatever a corrupt prefix claims.
  */
 const lz4Codec: Codec = {
   encoding: 'lz4',
-  compress: (raw) => lz4.compressSync(raw),
+  compress: (raw) => lz4().compressSync(raw),
   decompress: (c, rawSize) =>
     wrap('lz4', () => {
       if (c.length < 4 || c.readUInt32LE(0) !== rawSize) throw new CorruptChunkError(`lz4 block size prefix does not match ${rawSize}`);
-      return checkSize(lz4.uncompressSync(c), rawSize, 'lz4');
+      return checkSize(lz4().uncompressSync(c), rawSize, 'lz4');
     }),
 };
 
 // One context each, reused: creating zstd contexts per block costs more than small blocks take.
-let zstdC: ZstdCompressor | undefined;
-let zstdD: ZstdDecompressor | undefined;
+let zstdC: ZstdNapi.Compressor | undefined;
+let zstdD: ZstdNapi.Decompressor | undefined;
 
 /**
  * zstd level 1: on 256 KiB blocks of logfmt, JSON and access logs it compressed both faster
@@ -98,14 +116,14 @@ const zstd: Codec = {
   encoding: 'zstd',
   compress: (raw) => {
     if (zstdC === undefined) {
-      zstdC = new ZstdCompressor();
+      zstdC = new (zstdNapi().Compressor)();
       zstdC.setParameters({ compressionLevel: 1 });
     }
     return zstdC.compress(raw);
   },
   decompress: (c, rawSize) =>
     wrap('zstd', () => {
-      zstdD ??= new ZstdDecompressor();
+      zstdD ??= new (zstdNapi().Decompressor)();
       return checkSize(zstdD.decompress(c), rawSize, 'zstd');
     }),
 };

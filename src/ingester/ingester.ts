@@ -43,7 +43,10 @@ export type SweepMode = 'periodic' | 'forced' | 'memory';
 /** Replay measures memory every this many entries. */
 const REPLAY_MEMORY_CHECK_ENTRIES = 10_000;
 
-/** Heads smaller than this are not cut early for memory: the blocks would compress poorly. */
+/**
+ * Heads smaller than this are not cut early for memory: the blocks would compress poorly, and
+ * each block costs ~10 µs of CPU to cut whatever its size (16 KiB blocks: ~0.7 s more per GB).
+ */
 const MIN_CUT_HEAD_BYTES = 32 * 1024;
 
 /** Max entry errors quoted per stream in a push response (Loki's max_returned_stream_errors). */

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidObjectKeyError, ObjectNotFoundError } from './errors.js';
-import { FilesystemObjectStore } from './filesystem.js';
+import { FilesystemObjectStore, NODE_FILE_OPS, type FileOps } from './filesystem.js';
 import { runObjectStoreConformance } from './object-store.conformance.js';
 
 async function tempRoot(): Promise<string> {
@@ -66,6 +66,118 @@ describe('FilesystemObjectStore', () => {
       }
       await assert.rejects(s.get('x'), ObjectNotFoundError);
       await assert.rejects(s.get('x/o1/deeper'), ObjectNotFoundError);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Node's file operations, logging each as "op path" (fds resolved to the path opened). */
+function recordingOps(log: string[]): FileOps {
+  const paths = new Map<number, string>();
+  return {
+    ...NODE_FILE_OPS,
+    open: async (p, flags) => {
+      const fd = await NODE_FILE_OPS.open(p, flags);
+      paths.set(fd, p);
+      return fd;
+    },
+    fsync: async (fd) => {
+      await NODE_FILE_OPS.fsync(fd);
+      log.push(`fsync ${paths.get(fd)}`);
+    },
+    rename: async (from, to) => {
+      await NODE_FILE_OPS.rename(from, to);
+      log.push(`rename ${from} ${to}`);
+    },
+    mkdir: async (p) => {
+      await NODE_FILE_OPS.mkdir(p);
+      log.push(`mkdir ${p}`);
+    },
+  };
+}
+
+describe('FilesystemObjectStore.putMany', () => {
+  it('stores every object of a batch, in new and existing directories, leaving no temporary files', async () => {
+    const root = await tempRoot();
+    try {
+      const s = new FilesystemObjectStore(root);
+      await s.put('t/a/old', Buffer.from('old'));
+      const objects = Array.from({ length: 40 }, (_, i) => ({ key: `t/${'abcd'[i % 4]}/k${i}`, data: Buffer.alloc(100 + i, i) }));
+      await s.putMany(objects);
+      for (const o of objects) assert.ok((await s.get(o.key)).equals(o.data), o.key);
+      for (const d of ['a', 'b', 'c', 'd']) {
+        assert.ok((await readdir(join(root, 't', d))).every((n) => !n.startsWith('.skald-tmp-')), d);
+      }
+      assert.equal((await s.list('t/')).length, 41);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('makes each object durable before it is published, and each directory entry after', async () => {
+    const root = await tempRoot();
+    try {
+      const log: string[] = [];
+      const s = new FilesystemObjectStore(root, { ops: recordingOps(log) });
+      await s.putMany([
+        { key: 'x/y/one', data: Buffer.from('1') },
+        { key: 'x/y/two', data: Buffer.from('2') },
+        { key: 'x/z/three', data: Buffer.from('3') },
+      ]);
+      const at = (entry: string): number => {
+        const i = log.indexOf(entry);
+        assert.ok(i >= 0, `${entry} in ${log.join('\n')}`);
+        return i;
+      };
+      // A new directory is made durable in its parent before anything is renamed into it.
+      for (const [dir, parent] of [['x', ''], ['x/y', 'x'], ['x/z', 'x']]) {
+        assert.ok(at(`mkdir ${join(root, dir)}`) < at(`fsync ${join(root, parent)}`));
+      }
+      for (const [dir, name] of [['x/y', 'one'], ['x/y', 'two'], ['x/z', 'three']]) {
+        const rename = log.find((l) => l.startsWith('rename ') && l.endsWith(` ${join(root, dir, name)}`));
+        assert.ok(rename !== undefined, name);
+        const tmp = rename.split(' ')[1];
+        // The file's data is synced before its rename, and the rename before its directory's sync.
+        assert.ok(at(`fsync ${tmp}`) < log.indexOf(rename));
+        assert.ok(log.indexOf(rename) < log.lastIndexOf(`fsync ${join(root, dir)}`));
+      }
+      // One directory sync per directory written, not one per object.
+      assert.equal(log.filter((l) => l === `fsync ${join(root, 'x', 'y')}`).length, 1);
+      log.length = 0;
+      await s.putMany([{ key: 'x/y/four', data: Buffer.from('4') }]);
+      assert.ok(!log.some((l) => l.startsWith('mkdir')), 'known directories are not created again');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a batch with a conflicting key, leaving the other objects whole and no temporary files', async () => {
+    const root = await tempRoot();
+    try {
+      const s = new FilesystemObjectStore(root, { fsync: false });
+      await s.put('d/sub/k', Buffer.from('x'));
+      await assert.rejects(s.putMany([{ key: 'd/ok', data: Buffer.from('fine') }, { key: 'd/sub', data: Buffer.from('y') }]), InvalidObjectKeyError);
+      assert.deepEqual((await readdir(join(root, 'd'))).sort(), ['ok', 'sub']);
+      assert.equal((await s.get('d/ok')).toString(), 'fine');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('writes into a directory again after a delete pruned it', async () => {
+    const root = await tempRoot();
+    try {
+      const s = new FilesystemObjectStore(root, { fsync: false });
+      await s.put('p/q/k', Buffer.from('1'));
+      await s.delete('p/q/k');
+      assert.deepEqual(await readdir(root), []);
+      await s.putMany([{ key: 'p/q/k', data: Buffer.from('2') }]);
+      assert.equal((await s.get('p/q/k')).toString(), '2');
+      // Pruned behind the store's back: the cached directory is found missing and made again.
+      await rm(join(root, 'p'), { recursive: true });
+      await s.put('p/q/k2', Buffer.from('3'));
+      assert.equal((await s.get('p/q/k2')).toString(), '3');
     } finally {
       await rm(root, { recursive: true, force: true });
     }
