@@ -11,7 +11,7 @@
 //     [--threads-detail] (CPU user+sys per thread id) [--settle SECONDS] (see below, default 25; 0 = off)
 //
 // Deleting many files makes creating files costly for a while on ext4 without a journal (as on
-// the project's machines): each new inode scans past the recently deleted ones (recently_deleted(),
+// the benchmark machine): each new inode scans past the recently deleted ones (recently_deleted(),
 // up to ~35 s), which measured 800–1000 µs of kernel CPU per chunk object instead of ~160. So the
 // bench waits until --settle seconds have passed since the previous run removed its data (the
 // load generator's ~20 s of generating data come on top) before it starts the server.
