@@ -135,6 +135,7 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
       literals, jobsAhead: 2 * pool.size,
       // Segments wholly in range: their best time is their edge.
       wanted: (seg) => mayEnter(time.rel(forward ? seg.minTs : seg.maxTs)),
+      ...(req.signal !== undefined ? { signal: req.signal } : {}),
       ...(withPipeline ? { pipeline: { spec: { kind: 'filter', key: pipelineKey(), selector: toWire(req.selector) }, base: 0n } } : {}),
     });
   };

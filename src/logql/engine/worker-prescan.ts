@@ -19,5 +19,6 @@ export function workerPrescan(agg: RangeAggregation, frame: RangeFrame, ctx: Eng
   return new Prescan(pool, items, frame.from, frame.through, {
     literals: requiredLiterals(agg.range.selector.pipeline), jobsAhead: 2 * pool.size,
     pipeline: { spec: { kind: 'samples', key: pipelineKey(), aggregation: toWire(agg) }, base: frame.base },
+    ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
   });
 }

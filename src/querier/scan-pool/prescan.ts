@@ -43,6 +43,8 @@ export interface PrescanOptions {
    * limit is reached skips segments older (or newer) than what it keeps, and so do its jobs.
    */
   readonly wanted?: (seg: Segment) => boolean;
+  /** The query's signal: a reader waiting for a worker stops waiting when it aborts. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -154,7 +156,7 @@ export class Prescan {
       return undefined;
     }
     this.jobs.delete(g);
-    return job.result;
+    return this.options.signal === undefined ? job.result : untilAborted(job.result, this.options.signal);
   }
 
   /** Stops: queued jobs are dropped, replies still to come are ignored. */
@@ -273,6 +275,16 @@ function kept(p: PipelineReply, i: number, samples: boolean, labels: readonly Sa
   const b = p.start[i + 1];
   if (!samples) return { kind: 'entries', index: p.index.subarray(a, b) };
   return { kind: 'samples', rel: p.rel.subarray(a, b), value: p.value.subarray(a, b), series: p.series.subarray(a, b), labels };
+}
+
+/** `p`, or a ClientClosedError as soon as `signal` aborts (the caller tells a timeout from a client gone). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new ClientClosedError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new ClientClosedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** The checks and statistics readSegment does, for a segment a worker has read. */
