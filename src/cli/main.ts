@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: sizes the thread pool before any module can start using it.
+import './threadpool.js';
 import { App } from '../app/app.js';
 import { RUNNABLE_TARGETS } from '../app/modules.js';
 import { ConfigError, TenantLimits, configToYaml, loadConfig, type ConfigMode } from '../config/index.js';

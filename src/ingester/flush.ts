@@ -6,8 +6,11 @@ import type { ChunkFlusher, FlushItem } from './ingester.js';
 /** Chunks written per object-store batch, and their encoded bytes: bounds the copies held at once. */
 const BATCH_CHUNKS = 64;
 const BATCH_BYTES = 4 << 20;
-/** Chunks encoded between yields to the event loop (encoding closes and compresses the head). */
-const ENCODE_SLICE = 16;
+/**
+ * Main-thread time a flush encodes for before it yields to the event loop (encoding closes and
+ * compresses a head: up to ~1 ms each). Longer slices showed as other tenants' push latency.
+ */
+const ENCODE_SLICE_MS = 1;
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -42,9 +45,13 @@ export class StoreFlusher implements ChunkFlusher {
       while (next < items.length) {
         const batch: Encoded[] = [];
         let bytes = 0;
+        let slice = performance.now();
         while (next < items.length && batch.length < this.batchChunks && bytes < this.batchBytes) {
           // Pushes are served between slices: a batch is encoded in several turns of the loop.
-          if (batch.length > 0 && batch.length % ENCODE_SLICE === 0) await yieldToLoop();
+          if (performance.now() - slice >= ENCODE_SLICE_MS) {
+            await yieldToLoop();
+            slice = performance.now();
+          }
           const item = items[next++];
           const data = item.chunk.encode();
           batch.push({ item, ref: chunkRefFor(item.tenant, item.chunk, data), data });

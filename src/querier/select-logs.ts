@@ -43,6 +43,8 @@ export interface SelectLogsRequest {
   readonly signal?: AbortSignal;
   /** The query's selector, when known: its line filters let the reader skip lines without running the pipeline. */
   readonly selector?: LogSelector;
+  /** False: no scan workers for this query (default: the process's scan pool, if any). */
+  readonly scanWorkers?: boolean;
 }
 
 /**
@@ -126,7 +128,7 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
   // pipeline too when the first groups say the limit will not fill: a query that fills it reads
   // little of the older groups, and the workers' runs over whole blocks would mostly be wasted.
   const offload = req.selector !== undefined && !req.pipeline.noop;
-  const pool = scan !== undefined || offload ? scanPool() : undefined;
+  const pool = req.scanWorkers !== false && (scan !== undefined || offload) ? scanPool() : undefined;
   const startPrescan = (from: number, withPipeline: boolean): Prescan | undefined => {
     const items = planned.slice(from);
     if (pool === undefined || items.length < pool.minGroups) return undefined;

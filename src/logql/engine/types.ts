@@ -13,7 +13,8 @@ export interface EngineContext {
   compileExtractor(agg: RangeAggregation): SampleExtractor;
   /**
    * Whether compileExtractor is compileSampleExtractor with no options, so that scan workers
-   * (src/querier/scan-pool) may compile the same extractor from the syntax tree and run it.
+   * (src/querier/scan-pool) may compile the same extractor from the syntax tree and run it, and
+   * the query may use them.
    */
   workerExtractors?: boolean;
   /** max_query_series; 0 or less means no limit. */

@@ -63,6 +63,8 @@ interface QueryContext {
   /** A byte budget applies: reads go through the guard, chunk by chunk. */
   budgeted: boolean;
   readonly warnings: string[];
+  /** Whether the query may use the scan workers: no other tenant was active when it started. */
+  readonly scanWorkers: boolean;
 }
 
 /** Runs a query under the tenant's timeout; the deadline answers 504 and the client going away 499. */
@@ -82,7 +84,7 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
   // Paced reads of a bound query yield through the scheduler; others yield one loop turn as before.
   setPaceYield((signal) => mainThread.yielder(signal));
   mainThread.setShares((tenant) => opts.limitsFor(tenant).skald_cpu_share);
-  type BaseContext = Omit<QueryContext, 'signal' | 'guard' | 'warnings' | 'budgeted'>;
+  type BaseContext = Omit<QueryContext, 'signal' | 'guard' | 'warnings' | 'budgeted' | 'scanWorkers'>;
   const context = (req: HttpRequest): BaseContext => {
     const tenants = resolveReadTenants(req.headers, opts.authEnabled, opts.multiTenant);
     const limits = combinedLimits(tenants, opts.limitsFor);
@@ -121,7 +123,8 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
       // The query's slices are units of its tenant's main-thread work (fair-scheduler.ts).
       mainThread.bind(signal, key);
       await mainThread.turn(key);
-      const ctx: QueryContext = { ...base, signal, guard: new ReadGuard(signal), warnings: [], budgeted: false };
+      // Scan workers take cores beside the fair-scheduled main thread: only for a tenant alone.
+      const ctx: QueryContext = { ...base, signal, guard: new ReadGuard(signal), warnings: [], budgeted: false, scanWorkers: !mainThread.shared(key) };
       const bytesWarning = await checkBytesRead(ctx, expr, start, end);
       // Without a budget the querier reads block by block, checking the signal and yielding itself.
       ctx.budgeted = bytesWarning !== undefined;
@@ -145,7 +148,7 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
     const series = await select(ctx, expr.matchers, start, end);
     const res = await selectLogs({
       series, start, end, direction, limit, intervalNs: BigInt(intervalMs) * 1_000_000n,
-      pipeline: logPipeline(expr), categorize, signal: ctx.signal, selector: expr,
+      pipeline: logPipeline(expr), categorize, signal: ctx.signal, selector: expr, scanWorkers: ctx.scanWorkers,
     });
     const stats = buildStats({ execTimeSec: (performance.now() - ctx.started) / 1000, read: res.stats, entriesReturned: res.entriesReturned });
     return streamsResponseJson(res.streams, stats, categorize);
@@ -160,7 +163,7 @@ export function registerQueryRoutes(server: HttpServer, querier: Querier, opts: 
       // signal and yields between segments and steps, so only a byte budget needs the guard.
       selectSeries: (matchers, from, through) => select(ctx, matchers, from, through),
       compileExtractor: (agg) => compileSampleExtractor(agg),
-      workerExtractors: true,
+      workerExtractors: ctx.scanWorkers,
       // Partial results evaluate every series, then keep the first max_query_series.
       maxSeries: ctx.partial ? 0 : maxSeries,
       signal: ctx.signal,

@@ -1,0 +1,10 @@
+/**
+ * libuv's thread pool runs every asynchronous file operation: WAL writes and fsyncs (which a
+ * push waits for) and chunk flushes share it. Its default of 4 threads lets a flush of many
+ * chunk objects queue the WAL's fsyncs behind it, which shows as push latency for every tenant.
+ * Sized before anything uses the pool (this module is imported first); an operator's
+ * UV_THREADPOOL_SIZE is left alone.
+ */
+const DEFAULT_THREADPOOL_SIZE = '16';
+
+process.env.UV_THREADPOOL_SIZE ??= DEFAULT_THREADPOOL_SIZE;
