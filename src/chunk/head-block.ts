@@ -9,13 +9,8 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 const NO_LABELS: Labels = Object.freeze([]) as Labels;
 // Entries with one timestamp scanned by the sorted fast path before switching to the index.
 const SCAN_LIMIT = 8;
-/**
- * First line buffer of a block; it doubles as lines come, so memory follows the data. Small
- * (was 16 KiB): every stream's fresh head reserves it, and the memory flush threshold counts
- * it (1,000 streams: 4 MB instead of 16 MB), leaving that room for compressed data: under
- * memory pressure chunks are that much larger, ~17% fewer chunk objects per GB.
- */
-const INITIAL_LINE_BYTES = 4 * 1024;
+/** First line buffer of a block; it doubles as lines come, so memory follows the data. */
+const INITIAL_LINE_BYTES = 16 * 1024;
 const INITIAL_ENTRIES = 64;
 /** Line buffers of cut heads, reused by new and growing heads. */
 const linesPool = new BufferPool(4 << 20);
