@@ -41,6 +41,31 @@ const KEY_CLASS = new Uint8Array(256).map((_v, c) => (c <= 0x20 || c === EQ || c
 /** 1 for bytes that end an unquoted value (space, controls) or make it malformed ('=', '"'). */
 const VALUE_CLASS = new Uint8Array(256).map((_v, c) => (c <= 0x20 || c === EQ || c === QUOTE ? 1 : 0));
 
+/**
+ * Whether some occurrence of `key` (`name=`) in the line is followed by a value `test` may keep
+ * (true, or undefined: the bytes alone do not tell), scanning values as the parser's fast path
+ * does; a quoted value with an escape, an unterminated one or a malformed pair counts as kept (the
+ * decoder would decide), an empty value as dropped (it sets nothing without --keep-empty).
+ */
+export function logfmtValueMayPass(line: Buffer, key: Buffer, test: (d: Uint8Array, s: number, e: number) => boolean | undefined): boolean {
+  const n = line.length;
+  for (let pos = line.indexOf(key); pos !== -1; pos = line.indexOf(key, pos + 1)) {
+    let s = pos + key.length;
+    let e = s;
+    if (s < n && line[s] === QUOTE) {
+      e = ++s;
+      while (e < n && line[e] !== QUOTE && line[e] !== BACKSLASH) e++;
+      if (e >= n || line[e] !== QUOTE) return true;
+    } else {
+      while (e < n && VALUE_CLASS[line[e]] === 0) e++;
+      if (e < n && line[e] > 0x20) return true;
+    }
+    if (e === s) continue;
+    if (test(line, s, e) !== false) return true;
+  }
+  return false;
+}
+
 /** Key decisions as table payloads: -1 not extracted, else id << 1 | (probe wants the value). */
 const MISSING = -2;
 

@@ -1,9 +1,10 @@
 /** compileLogPipeline: the stages of a log query, compiled once, run per stream. */
-import type { Labels } from '../../model/labels.js';
+import { getLabel, type Labels } from '../../model/labels.js';
 import type { LogSelector } from '../syntax/index.js';
 import { compileStages } from './compile.js';
 import { ParserHints } from './hints.js';
 import { LabelsBuilder } from './labels-builder.js';
+import { logfmtValueMayPass } from './logfmt-parser.js';
 import { NameTable } from './names.js';
 import { EMPTY_RESULT, ResultInterner } from './result-labels.js';
 import type { Stage } from './stage.js';
@@ -74,40 +75,6 @@ function screenOf(stages: readonly Stage[]): Screen | undefined {
   return { name, key: Buffer.from(name + '=', 'latin1'), test };
 }
 
-const QUOTE = 0x22;
-const EQ = 0x3d;
-const BACKSLASH = 0x5c;
-
-function hasLabel(labels: Labels, name: string): boolean {
-  for (let i = 0; i < labels.length; i++) if (labels[i].name === name) return true;
-  return false;
-}
-
-/** Whether some occurrence of the screen's key is followed by a value its filter may keep. */
-function screenMayPass(screen: Screen, line: Buffer): boolean {
-  const key = screen.key;
-  const n = line.length;
-  for (let pos = line.indexOf(key); pos !== -1; pos = line.indexOf(key, pos + 1)) {
-    let s = pos + key.length;
-    let e = s;
-    if (s < n && line[s] === QUOTE) {
-      s++;
-      e = s;
-      while (e < n && line[e] !== QUOTE && line[e] !== BACKSLASH) e++;
-      // Escapes and unterminated quotes: the decoder decides.
-      if (e >= n || line[e] !== QUOTE) return true;
-    } else {
-      while (e < n && line[e] > 0x20 && line[e] !== EQ && line[e] !== QUOTE) e++;
-      // A malformed pair: the decoder decides.
-      if (e < n && line[e] > 0x20) return true;
-    }
-    // An empty value sets nothing (no --keep-empty).
-    if (e === s) continue;
-    if (screen.test(line, s, e) !== false) return true;
-  }
-  return false;
-}
-
 class StreamPipelineImpl implements StreamPipeline {
   private readonly screen: Screen | undefined;
 
@@ -140,7 +107,8 @@ class StreamPipelineImpl implements StreamPipeline {
 
   /** False when the probe drops the entry. */
   private runProbe(probe: Probe, ts: bigint, line: Buffer, metadata: Labels): boolean {
-    if (this.screen !== undefined && !hasLabel(metadata, this.screen.name) && !screenMayPass(this.screen, line)) {
+    const screen = this.screen;
+    if (screen !== undefined && getLabel(metadata, screen.name) === undefined && !logfmtValueMayPass(line, screen.key, screen.test)) {
       this.count(probe, false);
       return false;
     }
