@@ -128,9 +128,8 @@ export class Prescan {
       this.size = Math.min(GROUPS_PER_JOB, this.size * 2);
       const state = jobState();
       const result = this.start(from, to, state);
-      void result.finally(state.markReady).catch(() => undefined);
-      // Awaited by take() unless the read stops first, or withdrawn: never an unhandled rejection.
-      result.catch(() => undefined);
+      // Also its rejection handler: take() may never await it (the read stops first, or withdrew it).
+      result.then(state.markReady, state.markReady);
       const job: Job = { from, to, result, state };
       for (let i = from; i < to; i++) this.jobs.set(i, job);
       this.next = to;

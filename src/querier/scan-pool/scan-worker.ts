@@ -109,48 +109,47 @@ export async function scan(req: ScanRequest): Promise<ScanReply> {
     return { id: req.id, crcs, found: found.fill(LOCAL), lines: new Uint8Array(0), errors: errors.fill(why) };
   }
   const samples = req.pipeline?.spec.kind === 'samples';
-  for (let i = 0; i < n; i++) {
+  /** Block i: its CRC, its lines searched and run through the pipeline; found[i] and errors[i] set. */
+  const scanBlock = (i: number): void => {
     const b = req.blocks.subarray(i * BLOCK_FIELDS, (i + 1) * BLOCK_FIELDS);
     const block = data.subarray(b[0], b[0] + b[1]);
     const rawLength = b[2];
     const linesSize = b[3];
     if (b[4] === 1) crcs[i] = checksum(block);
     found[i] = NOT_FOUND;
-    let out: Buffer | undefined;
+    let out: Buffer;
     try {
       const f = blockFrames(block, rawLength, linesSize);
       // Empty lines hold no needle, but a pipeline may keep them.
-      if (linesSize === 0 && (run === undefined || needles.needles.length > 0)) continue;
+      if (linesSize === 0 && (run === undefined || needles.needles.length > 0)) return;
       if (scratch.length < linesSize) scratch = Buffer.allocUnsafe(linesSize);
       out = scratch.subarray(0, linesSize);
       decompressInto(req.encoding, f.lines, out);
     } catch (err) {
       found[i] = FAILED;
       errors[i] = err instanceof Error ? err.message : String(err);
-      continue;
-    } finally {
-      if (out === undefined) run?.close(i);
+      return;
     }
-    try {
-      // A pipeline with literals searches the block for them itself, once.
-      if (run?.searches !== true && !needles.holdsAll(out)) continue;
-      if (run !== undefined) {
-        try {
-          if (run.block(i, req.encoding, block, rawLength, out) === 0 || samples) continue;
-        } catch (err) {
-          // A block that decodes wrong, or an entry the pipeline fails on: the reader finds out itself.
-          run.discard(i);
-          found[i] = LOCAL;
-          errors[i] = err instanceof Error ? err.message : String(err);
-          continue;
-        }
+    // A pipeline with literals searches the block for them itself, once.
+    if (run?.searches !== true && !needles.holdsAll(out)) return;
+    if (run !== undefined) {
+      try {
+        if (run.block(i, req.encoding, block, rawLength, out) === 0 || samples) return;
+      } catch (err) {
+        // A block that decodes wrong, or an entry the pipeline fails on: the reader finds out itself.
+        run.discard(i);
+        found[i] = LOCAL;
+        errors[i] = err instanceof Error ? err.message : String(err);
+        return;
       }
-      found[i] = hitBytes;
-      hits.push(Buffer.from(out));
-      hitBytes += linesSize;
-    } finally {
-      run?.close(i);
     }
+    found[i] = hitBytes;
+    hits.push(Buffer.from(out));
+    hitBytes += linesSize;
+  };
+  for (let i = 0; i < n; i++) {
+    scanBlock(i);
+    run?.close(i);
   }
   const lines = new Uint8Array(hitBytes);
   let off = 0;
