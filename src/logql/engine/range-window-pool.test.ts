@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { MemChunk } from '../../chunk/index.js';
-import { labelsToString, type Labels } from '../../model/labels.js';
-import { BlockScratch } from '../../querier/block-decoder.js';
-import { memHandle } from '../../querier/mem-segments.js';
 import { ScanPool, setScanPool } from '../../querier/scan-pool/pool.js';
+import { memSources } from '../../querier/scan-pool/test-sources.js';
 import type { SeriesSource } from '../../querier/sources.js';
 import { compileSampleExtractor } from '../log/index.js';
 import { parseQuery, type SampleExpr } from '../syntax/index.js';
@@ -16,20 +13,12 @@ const SEC = 1_000_000_000n;
 
 /** 24 streams of one chunk each, cut blocks (read by workers) and a head (read on the main thread). */
 function sources(): SeriesSource[] {
-  const scratch = new BlockScratch();
-  const out: SeriesSource[] = [];
-  for (let s = 0; s < 24; s++) {
-    const labels: Labels = [{ name: 'app', value: `a${s % 3}` }, { name: 'pod', value: `p${s}` }];
-    const c = new MemChunk({ encoding: 'zstd', blockSize: 2048, labels });
-    for (let i = 0; i < 600; i++) {
-      const n = (i * 7 + s * 13) % 101;
-      const took = n % 17 === 0 ? 'bad' : `${n}ms`;
-      const line = n === 5 ? `level=error user_id=u-4242${i % 10} msg="needle-xyz found" took=${took}` : `level=info user_id=${n}4242 msg="request ${i}" took=${took} size=${n * 3}`;
-      c.append(T0 + BigInt(i) * SEC + BigInt(s % 4), Buffer.from(line), i % 5 === 0 ? [{ name: 'trace', value: `t${i % 7}` }] : []);
-    }
-    out.push({ labels, key: labelsToString(labels), chunks: [memHandle(c, scratch)] });
-  }
-  return out;
+  return memSources(24, 600, (s, i) => {
+    const n = (i * 7 + s * 13) % 101;
+    const took = n % 17 === 0 ? 'bad' : `${n}ms`;
+    const line = n === 5 ? `level=error user_id=u-4242${i % 10} msg="needle-xyz found" took=${took}` : `level=info user_id=${n}4242 msg="request ${i}" took=${took} size=${n * 3}`;
+    return { ts: T0 + BigInt(i) * SEC + BigInt(s % 4), line, metadata: i % 5 === 0 ? [{ name: 'trace', value: `t${i % 7}` }] : [] };
+  });
 }
 
 async function run(query: string, instant: boolean): Promise<EngineResult> {

@@ -1,30 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { MemChunk } from '../../chunk/index.js';
 import { compileLogPipeline } from '../../logql/log/pipeline.js';
 import { parseExpr, type LogSelector } from '../../logql/syntax/index.js';
-import { labelsToString, type Labels } from '../../model/labels.js';
-import { BlockScratch } from '../block-decoder.js';
-import { memHandle } from '../mem-segments.js';
 import { selectLogs, type SelectLogsResult } from '../select-logs.js';
 import type { SeriesSource } from '../sources.js';
 import { ScanPool, setScanPool } from './pool.js';
+import { memSources } from './test-sources.js';
 
 /** 16 streams of one chunk each: cut blocks (read by workers) and a head (read on the main thread). */
 function sources(): SeriesSource[] {
-  const scratch = new BlockScratch();
-  const out: SeriesSource[] = [];
-  for (let s = 0; s < 16; s++) {
-    const labels: Labels = [{ name: 'app', value: `a${s % 3}` }, { name: 'pod', value: `p${s}` }];
-    const c = new MemChunk({ encoding: 'zstd', blockSize: 2048, labels });
-    for (let i = 0; i < 400; i++) {
-      const n = (i * 7 + s * 13) % 101;
-      const line = n === 5 ? `level=error user_id=u-4242${i % 10} msg="needle-xyz found"` : `level=info user_id=${n}4242 msg="request ${i}" took=${n}ms`;
-      c.append(1_000_000n + BigInt(i * 1000 + (s % 4)), Buffer.from(line), i % 5 === 0 ? [{ name: 'trace', value: `t${i}` }] : []);
-    }
-    out.push({ labels, key: labelsToString(labels), chunks: [memHandle(c, scratch)] });
-  }
-  return out;
+  return memSources(16, 400, (s, i) => {
+    const n = (i * 7 + s * 13) % 101;
+    const line = n === 5 ? `level=error user_id=u-4242${i % 10} msg="needle-xyz found"` : `level=info user_id=${n}4242 msg="request ${i}" took=${n}ms`;
+    return { ts: 1_000_000n + BigInt(i * 1000 + (s % 4)), line, metadata: i % 5 === 0 ? [{ name: 'trace', value: `t${i}` }] : [] };
+  });
 }
 
 function flat(r: SelectLogsResult): unknown {
