@@ -98,6 +98,22 @@ function recordingOps(log: string[]): FileOps {
 }
 
 describe('FilesystemObjectStore.putMany', () => {
+  it('stores every object as put would, and rejects an invalid key', async () => {
+    const root = await tempRoot();
+    try {
+      const store = new FilesystemObjectStore(root, { fsync: false });
+      const p = 'batch/';
+      const objects = Array.from({ length: 12 }, (_, i) => ({ key: `${p}${i % 3}/k${i}`, data: Buffer.alloc(1000 + i, i) }));
+      await store.putMany(objects);
+      for (const o of objects) assert.ok((await store.get(o.key)).equals(o.data), o.key);
+      assert.equal((await store.list(p)).length, objects.length);
+      await store.putMany([]);
+      await assert.rejects(store.putMany([{ key: p + 'ok', data: Buffer.from('x') }, { key: p + '../x', data: Buffer.from('x') }]), InvalidObjectKeyError);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('stores every object of a batch, in new and existing directories, leaving no temporary files', async () => {
     const root = await tempRoot();
     try {

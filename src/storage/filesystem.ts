@@ -4,7 +4,13 @@ import { mkdir as mkdirP, open, readdir, readFile, rmdir, stat, unlink as unlink
 import { promisify } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidObjectKeyError, ObjectNotFoundError } from './errors.js';
-import { compareKeys, validateObjectKey, validateRange, type ObjectInfo, type ObjectStore, type PutObject } from './object-store.js';
+import { compareKeys, validateObjectKey, validateRange, type ObjectInfo, type ObjectStore } from './object-store.js';
+
+/** One object of a putMany batch. */
+export interface PutObject {
+  readonly key: string;
+  readonly data: Buffer;
+}
 
 /** Temporary files of in-flight puts; never listed, and no key segment may start with it. */
 const TMP_PREFIX = '.skald-tmp-';

@@ -1,4 +1,4 @@
-export { type ObjectStore, type ObjectInfo, type PutObject, validateObjectKey, compareKeys, MAX_KEY_LENGTH } from './object-store.js';
+export { type ObjectStore, type ObjectInfo, validateObjectKey, compareKeys, MAX_KEY_LENGTH } from './object-store.js';
 export { ObjectNotFoundError, InvalidObjectKeyError } from './errors.js';
-export { FilesystemObjectStore, type FilesystemObjectStoreOptions, type FileOps, NODE_FILE_OPS } from './filesystem.js';
+export { FilesystemObjectStore, type FilesystemObjectStoreOptions, type FileOps, type PutObject, NODE_FILE_OPS } from './filesystem.js';
 export { MemoryObjectStore } from './memory.js';

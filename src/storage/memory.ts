@@ -1,5 +1,5 @@
 import { ObjectNotFoundError } from './errors.js';
-import { compareKeys, validateObjectKey, validateRange, type ObjectInfo, type ObjectStore, type PutObject } from './object-store.js';
+import { compareKeys, validateObjectKey, validateRange, type ObjectInfo, type ObjectStore } from './object-store.js';
 
 /** In-process object store, for tests and single-process experiments. Stores copies. */
 export class MemoryObjectStore implements ObjectStore {
@@ -23,11 +23,6 @@ export class MemoryObjectStore implements ObjectStore {
   async put(key: string, data: Buffer): Promise<void> {
     validateObjectKey(key);
     this.objects.set(key, { data: Buffer.from(data), mtimeMs: Date.now() });
-  }
-
-  async putMany(objects: readonly PutObject[]): Promise<void> {
-    for (const o of objects) validateObjectKey(o.key);
-    for (const o of objects) await this.put(o.key, o.data);
   }
 
   async delete(key: string): Promise<void> {

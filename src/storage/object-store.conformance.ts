@@ -137,17 +137,6 @@ export function runObjectStoreConformance(name: string, makeStore: () => Promise
       for (const r of await Promise.all(reads)) assert.ok(r.equals(a) || r.equals(b));
     });
 
-    it('putMany (where implemented) stores every object as put would, and rejects an invalid key', async () => {
-      if (store.putMany === undefined) return;
-      const p = prefix();
-      const objects = Array.from({ length: 12 }, (_, i) => ({ key: `${p}${i % 3}/k${i}`, data: Buffer.alloc(1000 + i, i) }));
-      await store.putMany(objects);
-      for (const o of objects) assert.ok((await store.get(o.key)).equals(o.data), o.key);
-      assert.equal((await store.list(p)).length, objects.length);
-      await store.putMany([]);
-      await assert.rejects(store.putMany([{ key: p + 'ok', data: Buffer.from('x') }, { key: p + '../x', data: Buffer.from('x') }]), InvalidObjectKeyError);
-    });
-
     it('does not share buffers with callers', async () => {
       const p = prefix();
       const data = Buffer.from('original');

@@ -1,10 +1,5 @@
 import { InvalidObjectKeyError } from './errors.js';
 
-export interface PutObject {
-  readonly key: string;
-  readonly data: Buffer;
-}
-
 export interface ObjectInfo {
   readonly key: string;
   readonly size: number;
@@ -25,12 +20,6 @@ export interface ObjectStore {
    */
   getRange(key: string, offset: number, length: number): Promise<Buffer>;
   put(key: string, data: Buffer): Promise<void>;
-  /**
-   * Stores several objects, each as put() would; resolves once all are stored (durable where
-   * the backend promises durability). A backend may share per-call costs across the batch.
-   * On rejection some of the objects may be stored, none partially.
-   */
-  putMany?(objects: readonly PutObject[]): Promise<void>;
   /** Removes the object; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
   /** Objects whose key starts with `prefix` (a plain string prefix, as in S3), sorted by key. */
