@@ -70,8 +70,11 @@ export interface BlockToWrite {
   readonly ext?: Buffer;
 }
 
-/** Serializes a chunk. Blocks must be in ascending, non-overlapping time order. */
-export function encodeChunk(opts: { encoding: ChunkEncoding; fingerprint: bigint; labels: Labels; blocks: readonly BlockToWrite[] }): Buffer {
+/**
+ * Serializes a chunk. Blocks must be in ascending, non-overlapping time order. With `into`, the
+ * chunk is appended to that writer (a chunk pack) and the view of its bytes there is returned.
+ */
+export function encodeChunk(opts: { encoding: ChunkEncoding; fingerprint: bigint; labels: Labels; blocks: readonly BlockToWrite[] }, into?: ByteWriter): Buffer {
   const { blocks } = opts;
   let entries = 0;
   let linesSize = 0;
@@ -83,7 +86,8 @@ export function encodeChunk(opts: { encoding: ChunkEncoding; fingerprint: bigint
     rawSize += b.rawLength;
     compressedSize += b.data.length;
   }
-  const w = new ByteWriter(CHUNK_FIXED_HEADER + 64 + blocks.length * 48 + compressedSize);
+  const w = into ?? new ByteWriter(CHUNK_FIXED_HEADER + 64 + blocks.length * 48 + compressedSize);
+  const start = w.length;
   w.u32(CHUNK_MAGIC);
   w.u8(CHUNK_VERSION);
   w.u8(ENCODING_CODES[opts.encoding]);
@@ -118,12 +122,11 @@ export function encodeChunk(opts: { encoding: ChunkEncoding; fingerprint: bigint
     w.bytes(ext);
     offset += b.data.length;
   }
-  const metaLength = w.length + 4;
+  const metaLength = w.length - start + 4;
   w.patchU32(metaLengthAt, metaLength);
-  const out = w.finish();
-  w.u32(checksum(out));
+  w.u32(checksum(w.finish().subarray(start)));
   for (const b of blocks) w.bytes(b.data);
-  return w.finish();
+  return w.finish().subarray(start);
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChunkEncoding } from '../config/types.js';
 import { columnsOf, halvesOf } from '../model/entry.js';
+import { ByteWriter } from './bytes.js';
 import { ChunkClosedError } from './errors.js';
 import { MemChunk } from './mem-chunk.js';
 import { decodeChunk } from './stored-chunk.js';
@@ -135,6 +136,26 @@ describe('MemChunk', () => {
       assert.deepEqual(flatten(s.batches(...ALL)), entries);
     });
   }
+
+  it('encodes into a pack being built: the same bytes as encode(), after what the writer holds', () => {
+    const chunks = [0, 1].map((k) => {
+      const c = new MemChunk({ encoding: 'snappy', blockSize: 1024, labels: [{ name: 'app', value: `a${k}` }] });
+      fill(c, Array.from({ length: 200 }, (_, i) => ({ ts: T0 + BigInt(i), line: line(i + k), md: [] })));
+      return c;
+    });
+    const w = new ByteWriter(16);
+    w.bytes(Buffer.from('pack'));
+    const lengths = chunks.map((c) => c.encodeInto(w));
+    const pack = Buffer.from(w.finish());
+    let at = 4;
+    chunks.forEach((c, k) => {
+      const own = pack.subarray(at, at + lengths[k]);
+      assert.deepEqual(own, c.encode());
+      assert.deepEqual(flatten(decodeChunk(own).batches(...ALL)), flatten(c.batches(...ALL)));
+      at += lengths[k];
+    });
+    assert.equal(at, pack.length);
+  });
 
   it('handles an empty chunk', () => {
     const c = new MemChunk({ encoding: 'gzip' });

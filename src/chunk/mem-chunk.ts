@@ -245,6 +245,19 @@ export class MemChunk {
     return this.encoded;
   }
 
+  /**
+   * Appends the serialized chunk (closing it first) to `w`, e.g. a pack being built, without
+   * keeping a copy; returns its length.
+   */
+  encodeInto(w: ByteWriter): number {
+    if (this.encoded !== null) {
+      w.bytes(this.encoded);
+      return this.encoded.length;
+    }
+    this.close();
+    return encodeChunk({ encoding: this.encoding, fingerprint: this.fingerprint, labels: this.labels, blocks: this.blocks }, w).length;
+  }
+
   /** Drops the serialized copy once it is stored (encode() would make it again, identical). */
   releaseEncoded(): void {
     this.encoded = null;

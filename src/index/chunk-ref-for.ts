@@ -14,15 +14,21 @@ export interface ChunkSummary {
   readonly rawBytes: number;
 }
 
-/** The index ref (with its object key) of an encoded chunk about to be flushed. */
+/** The index ref of an encoded chunk stored alone, under its own chunk key. */
 export function chunkRefFor(tenant: string, chunk: ChunkSummary, encoded: Buffer): ChunkRef {
+  return chunkRefAt(chunk, chunkKey(tenant, chunk.fingerprint, chunk.minTs, chunk.maxTs, checksum(encoded)), 0, encoded.length);
+}
+
+/** The index ref of an encoded chunk of `length` bytes stored at `offset` in object `key` (a pack). */
+export function chunkRefAt(chunk: ChunkSummary, key: string, offset: number, length: number): ChunkRef {
   return {
     labels: chunk.labels,
     fingerprint: chunk.fingerprint,
     from: chunk.minTs,
     through: chunk.maxTs,
-    key: chunkKey(tenant, chunk.fingerprint, chunk.minTs, chunk.maxTs, checksum(encoded)),
-    compressedSize: encoded.length,
+    key,
+    offset,
+    compressedSize: length,
     rawSize: chunk.rawBytes,
     entries: chunk.entryCount,
   };

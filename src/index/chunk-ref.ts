@@ -10,9 +10,11 @@ export interface ChunkRef {
   readonly fingerprint: bigint;
   readonly from: bigint;
   readonly through: bigint;
-  /** Object key of the chunk (see chunkKey). */
+  /** Object key of the chunk pack (packKey) or, in data written before packs, of the chunk alone (chunkKey). */
   readonly key: string;
-  /** Size of the encoded chunk object. */
+  /** Where the encoded chunk starts in that object (0 for a chunk alone). */
+  readonly offset: number;
+  /** Length of the encoded chunk. */
   readonly compressedSize: number;
   /** Sum of line lengths (uncompressed), what index stats report as bytes. */
   readonly rawSize: number;
@@ -22,4 +24,9 @@ export interface ChunkRef {
 /** Chunk ref [from, through] overlaps the inclusive query range [from, through]. */
 export function refOverlaps(refFrom: bigint, refThrough: bigint, from: bigint, through: bigint): boolean {
   return refFrom <= through && refThrough >= from;
+}
+
+/** Identifies a chunk across index files: its object key and offset. */
+export function chunkId(key: string, offset: number): string {
+  return offset === 0 ? key : `${key}@${offset}`;
 }

@@ -7,5 +7,6 @@
  * docs/formats.md draws every field.
  */
 export const INDEX_MAGIC = 0x58494b53; // "SKIX" as bytes on disk
-export const INDEX_VERSION = 1;
+/** Version 2 added each chunk's offset in its object (chunk packs); version 1 files are still read. */
+export const INDEX_VERSION = 2;
 export const INDEX_HEADER_SIZE = 64;

@@ -18,7 +18,7 @@ function cmpStr(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Groups refs into series (same labels), drops repeated chunk keys, sorts everything. */
+/** Groups refs into series (same labels), drops repeated chunks (same key and offset), sorts everything. */
 function groupSeries(refs: Iterable<ChunkRef>): SeriesEntry[] {
   const byLabels = new Map<string, SeriesEntry>();
   for (const r of refs) {
@@ -32,8 +32,8 @@ function groupSeries(refs: Iterable<ChunkRef>): SeriesEntry[] {
   }
   const series = [...byLabels.values()].sort((a, b) => compareLabels(a.labels, b.labels));
   for (const s of series) {
-    s.chunks.sort((a, b) => cmpBig(a.from, b.from) || cmpBig(a.through, b.through) || cmpStr(a.key, b.key));
-    s.chunks = s.chunks.filter((c, i) => i === 0 || c.key !== s.chunks[i - 1].key);
+    s.chunks.sort((a, b) => cmpBig(a.from, b.from) || cmpBig(a.through, b.through) || cmpStr(a.key, b.key) || a.offset - b.offset);
+    s.chunks = s.chunks.filter((c, i) => i === 0 || c.key !== s.chunks[i - 1].key || c.offset !== s.chunks[i - 1].offset);
   }
   return series;
 }
@@ -96,6 +96,7 @@ export function encodeIndexFile(refs: Iterable<ChunkRef>): Buffer {
       w.uvarint(c.rawSize);
       w.uvarint(c.entries);
       w.string(c.key);
+      w.uvarint(c.offset);
     }
   }
 

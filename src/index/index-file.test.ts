@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { labelsFromRecord, type Labels } from '../model/labels.js';
 import { LabelMatcher, matchesAll, type MatchType } from '../model/matcher.js';
@@ -11,7 +12,7 @@ import { IndexFile } from './index-file.js';
 
 function ref(labels: Labels, from: bigint, through: bigint, n = 1): ChunkRef {
   const fingerprint = labelsFingerprint(labels);
-  return { labels, fingerprint, from, through, key: `t/chunks/${fingerprint.toString(16)}/${from.toString(16)}-${through.toString(16)}-${n}`, compressedSize: 100 * n, rawSize: 1000 * n, entries: 10 * n };
+  return { labels, fingerprint, from, through, key: `t/chunks/${fingerprint.toString(16)}/${from.toString(16)}-${through.toString(16)}-${n}`, offset: 0, compressedSize: 100 * n, rawSize: 1000 * n, entries: 10 * n };
 }
 
 const L = labelsFromRecord;
@@ -87,6 +88,30 @@ describe('IndexFile', () => {
     assert.equal(e.seriesCount, 0);
     assert.deepEqual(e.labelNames(), []);
     assert.equal(e.lookup([m('a', '=', '')]).length, 0);
+  });
+
+  it('keeps chunks that share a pack apart by offset', () => {
+    const pack = 't/packs/32-258-abc';
+    const inPack = [
+      { ...ref(streams[0], 100n, 200n), key: pack, offset: 0, compressedSize: 40 },
+      { ...ref(streams[0], 201n, 300n), key: pack, offset: 40, compressedSize: 60 },
+      { ...ref(streams[2], 100n, 300n), key: pack, offset: 100, compressedSize: 7 },
+    ];
+    const p = IndexFile.decode(encodeIndexFile([...inPack, inPack[1]]));
+    assert.equal(p.chunkCount, 3, 'a repeated (key, offset) is stored once');
+    const byOffset = p.refs().sort((a, b) => a.offset - b.offset);
+    assert.deepEqual(byOffset, inPack);
+    assert.deepEqual(byOffset.map((_, c) => p.chunkId(c)).sort(), [pack, `${pack}@100`, `${pack}@40`]);
+  });
+
+  it('reads version 1 files (one object per chunk, no offsets)', () => {
+    // Written by the version 1 writer: api/prod and web/prod, one chunk each.
+    const v1 = IndexFile.decode(readFileSync(new URL('../../test/fixtures/index/index-v1.idx', import.meta.url)));
+    assert.deepEqual(v1.refs().map((r) => ({ labels: r.labels.map((l) => `${l.name}=${l.value}`).join(','), key: r.key, offset: r.offset, size: r.compressedSize })), [
+      { labels: 'app=api,env=prod', key: 't/chunks/1/64-c8-1', offset: 0, size: 100 },
+      { labels: 'app=web,env=prod', key: 't/chunks/2/1f4-258-2', offset: 0, size: 200 },
+    ]);
+    assert.equal(v1.lookup([m('env', '=', 'prod')]).length, 2);
   });
 
   it('detects corruption of any single byte', () => {

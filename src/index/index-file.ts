@@ -2,7 +2,7 @@ import type { Label, Labels } from '../model/labels.js';
 import type { LabelMatcher } from '../model/matcher.js';
 import { ByteReader } from '../chunk/bytes.js';
 import { checksum } from '../chunk/checksum.js';
-import { refOverlaps, type ChunkRef } from './chunk-ref.js';
+import { chunkId, refOverlaps, type ChunkRef } from './chunk-ref.js';
 import { CorruptIndexError } from './errors.js';
 import { INDEX_HEADER_SIZE, INDEX_MAGIC, INDEX_VERSION } from './index-file-format.js';
 import { allPostings, EMPTY_POSTINGS, intersect, subtract, union } from './postings.js';
@@ -36,6 +36,8 @@ export class IndexFile {
   private readonly cEntries: Float64Array;
   private readonly keyStart: Uint32Array;
   private readonly keyEnd: Uint32Array;
+  /** Offset of each chunk in its object: 0 in version 1 files (one object per chunk). */
+  private readonly cOffset: Float64Array;
   private readonly buf: Buffer;
   private readonly postings: Map<string, Map<string, Uint32Array>>;
 
@@ -44,7 +46,8 @@ export class IndexFile {
     this.byteSize = buf.length;
     if (buf.length < INDEX_HEADER_SIZE + 4) throw new CorruptIndexError(`index file too short (${buf.length} bytes)`);
     if (buf.readUInt32LE(0) !== INDEX_MAGIC) throw new CorruptIndexError('not a Skald index file (bad magic)');
-    if (buf[4] !== INDEX_VERSION) throw new CorruptIndexError(`unsupported index format version ${buf[4]}`);
+    const version = buf[4];
+    if (version !== INDEX_VERSION && version !== 1) throw new CorruptIndexError(`unsupported index format version ${version}`);
     const want = buf.readUInt32LE(buf.length - 4);
     const got = checksum(buf.subarray(0, buf.length - 4));
     if (want !== got) throw new CorruptIndexError(`index file checksum mismatch: stored ${hex(want)}, computed ${hex(got)}`);
@@ -104,6 +107,7 @@ export class IndexFile {
     this.cEntries = new Float64Array(nchunks);
     this.keyStart = new Uint32Array(nchunks);
     this.keyEnd = new Uint32Array(nchunks);
+    this.cOffset = new Float64Array(nchunks);
     for (let i = 0; i < nchunks; i++) {
       this.cFrom[i] = c.i64();
       this.cThrough[i] = c.i64();
@@ -114,6 +118,7 @@ export class IndexFile {
       this.keyStart[i] = c.pos;
       c.bytes(len);
       this.keyEnd[i] = c.pos;
+      if (version >= 2) this.cOffset[i] = c.uvarint();
     }
     this.expectEnd(c, 'chunks');
 
@@ -248,6 +253,10 @@ export class IndexFile {
   chunkKey(c: number): string {
     return this.buf.toString('utf8', this.keyStart[c], this.keyEnd[c]);
   }
+  /** The chunk's object key and offset as one string (chunkId), unique per chunk. */
+  chunkId(c: number): string {
+    return chunkId(this.chunkKey(c), this.cOffset[c]);
+  }
   chunkFrom(c: number): bigint {
     return this.cFrom[c];
   }
@@ -268,6 +277,7 @@ export class IndexFile {
       from: this.cFrom[c],
       through: this.cThrough[c],
       key: this.chunkKey(c),
+      offset: this.cOffset[c],
       compressedSize: this.cCompressed[c],
       rawSize: this.cRaw[c],
       entries: this.cEntries[c],

@@ -18,7 +18,7 @@ const m = (name: string, type: MatchType, value: string) => new LabelMatcher(nam
 
 function ref(labels: Labels, from: bigint, through: bigint, entries = 100, rawSize = 10_000): ChunkRef {
   const fingerprint = labelsFingerprint(labels);
-  return { labels, fingerprint, from, through, key: chunkKey('t', fingerprint, from, through, entries), compressedSize: rawSize / 10, rawSize, entries };
+  return { labels, fingerprint, from, through, key: chunkKey('t', fingerprint, from, through, entries), offset: 0, compressedSize: rawSize / 10, rawSize, entries };
 }
 
 const api = L({ app: 'api', env: 'prod' });

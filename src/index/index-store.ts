@@ -118,17 +118,17 @@ export class IndexStore {
     return ids.length === 0 ? EMPTY_POSTINGS : f.seriesInRange(ids, from, through);
   }
 
-  /** Chunk refs of the series selected by `matchers` overlapping [from, through], unique by key, by fingerprint then time. */
+  /** Chunk refs of the series selected by `matchers` overlapping [from, through], each chunk once, by fingerprint then time. */
   async chunkRefs(tenant: string, from: bigint, through: bigint, matchers: readonly LabelMatcher[]): Promise<ChunkRef[]> {
     const seen = new Map<string, ChunkRef>();
     for (const f of await this.files(tenant, from, through)) {
       const ids = f.lookup(matchers);
       f.forEachChunk(ids, from, through, (s, c) => {
-        const key = f.chunkKey(c);
-        if (!seen.has(key)) seen.set(key, f.chunkRef(s, c));
+        const id = f.chunkId(c);
+        if (!seen.has(id)) seen.set(id, f.chunkRef(s, c));
       });
     }
-    return [...seen.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : a.from < b.from ? -1 : a.from > b.from ? 1 : a.key < b.key ? -1 : 1));
+    return [...seen.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : a.from < b.from ? -1 : a.from > b.from ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : a.offset - b.offset));
   }
 
   /** Label sets of the streams with chunks in range matching any matcher group (all when omitted), sorted. */
@@ -175,9 +175,9 @@ export class IndexStore {
     for (const f of await this.files(tenant, from, through)) {
       const ids = f.lookup(matchers);
       f.forEachChunk(ids, from, through, (s, c) => {
-        const key = f.chunkKey(c);
-        if (chunks.has(key)) return;
-        chunks.add(key);
+        const id = f.chunkId(c);
+        if (chunks.has(id)) return;
+        chunks.add(id);
         streams.add(labelsToString(f.seriesLabels(s)));
         const share = overlapShare(f.chunkFrom(c), f.chunkThrough(c), from, through);
         bytes += Math.round(f.chunkRawSize(c) * share);

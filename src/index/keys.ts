@@ -3,11 +3,13 @@ import { InvalidTenantError } from './errors.js';
 /**
  * Object key layouts.
  *
- *   chunk:       <tenant>/chunks/<fingerprint hex>/<from hex>-<through hex>-<checksum hex>
+ *   chunk pack:  <tenant>/packs/<from hex>-<through hex>-<unique hex>
+ *   chunk:       <tenant>/chunks/<fingerprint hex>/<from hex>-<through hex>-<checksum hex> (a chunk stored alone)
  *   index file:  index/<prefix><period number>/<tenant>/<unique>.idx
  *
- * Hex is lowercase without padding; from/through are the chunk's first and last timestamps in
- * ns (two's complement u64 for negative values), checksum the CRC-32 of the encoded chunk.
+ * Hex is lowercase without padding; from/through are the first and last timestamps in ns of the
+ * chunk or of all the pack's chunks (two's complement u64 for negative values), checksum the
+ * CRC-32 of the chunk, unique a random u32.
  * The period number is floor(unix ms / period ms), as Loki numbers its index tables.
  */
 
@@ -30,6 +32,12 @@ function parseU64hex(s: string): bigint | null {
 export function chunkKey(tenant: string, fingerprint: bigint, from: bigint, through: bigint, checksum: number): string {
   validateTenant(tenant);
   return `${tenant}/chunks/${u64hex(fingerprint)}/${u64hex(from)}-${u64hex(through)}-${(checksum >>> 0).toString(16)}`;
+}
+
+/** Key of a chunk pack: one object holding a flush's encoded chunks of one tenant, back to back. */
+export function packKey(tenant: string, from: bigint, through: bigint, unique: number): string {
+  validateTenant(tenant);
+  return `${tenant}/packs/${u64hex(from)}-${u64hex(through)}-${(unique >>> 0).toString(16)}`;
 }
 
 export interface ParsedChunkKey {

@@ -17,7 +17,11 @@ export type LimitsFor = (tenant: string) => LimitsConfig;
 
 /** Where flushed chunks go: the object store and the index. */
 export interface ChunkFlusher {
-  flush(items: readonly FlushItem[]): Promise<void>;
+  /**
+   * Stores the items' chunks and index entries. A flusher that stores them in parts reports each
+   * part with `stored` as soon as it is indexed, so that a later failure does not flush it again.
+   */
+  flush(items: readonly FlushItem[], stored?: (items: readonly FlushItem[]) => void): Promise<void>;
 }
 
 export interface FlushItem {
@@ -278,23 +282,30 @@ export class Ingester {
     this.metrics.ingesterMemoryChunks.set(memChunks);
     this.metrics.ingesterFlushQueueLength.set(items.length);
     if (items.length > 0) {
+      const done = new Set<FlushItem>();
+      const markFlushed = (stored: readonly FlushItem[]): void => {
+        const flushedAt = Date.now();
+        for (const it of stored) {
+          if (done.has(it)) continue;
+          done.add(it);
+          const c = it.stream.closed.find((x) => x.chunk === it.chunk);
+          if (c) { c.flushed = true; c.flushedAtMs = flushedAt; }
+          it.chunk.releaseEncoded();
+          this.metrics.ingesterChunksFlushed.inc({ reason: it.reason });
+          this.metrics.ingesterChunkEntries.observe(it.chunk.entryCount);
+        }
+      };
       try {
-        await this.flusher.flush(items);
+        await this.flusher.flush(items, markFlushed);
       } catch (err) {
-        this.metrics.ingesterChunksFlushFailures.inc(items.length);
-        this.log.error('flush failed; chunks stay in memory and are retried', { chunks: items.length, err: errorMessage(err) });
+        const failed = items.length - done.size;
+        this.metrics.ingesterChunksFlushFailures.inc(failed);
+        this.log.error('flush failed; chunks stay in memory and are retried', { chunks: failed, err: errorMessage(err) });
         this.metrics.ingesterFlushQueueLength.set(0);
         if (force) throw err;
         return;
       }
-      const flushedAt = Date.now();
-      for (const it of items) {
-        const c = it.stream.closed.find((x) => x.chunk === it.chunk);
-        if (c) { c.flushed = true; c.flushedAtMs = flushedAt; }
-        it.chunk.releaseEncoded();
-        this.metrics.ingesterChunksFlushed.inc({ reason: it.reason });
-        this.metrics.ingesterChunkEntries.observe(it.chunk.entryCount);
-      }
+      markFlushed(items);
       this.metrics.ingesterFlushQueueLength.set(0);
     }
     this.dropRetained(Date.now());

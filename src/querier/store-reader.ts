@@ -2,7 +2,7 @@ import { decodeChunk, type EntryBatch, type StoredChunk } from '../chunk/index.j
 import { verifyBlock } from '../chunk/stored-chunk.js';
 import { hex, type BlockMeta, type ChunkHeader } from '../chunk/chunk-format.js';
 import { CorruptChunkError } from '../chunk/errors.js';
-import type { ChunkRef, IndexStore } from '../index/index.js';
+import { chunkId, type ChunkRef, type IndexStore } from '../index/index.js';
 import { labelsToString } from '../model/labels.js';
 import type { LabelMatcher } from '../model/matcher.js';
 import type { Nanos } from '../model/time.js';
@@ -45,14 +45,16 @@ class ChunkCache {
 const CHUNK_CACHE_BYTES = 32 << 20;
 const cache = new ChunkCache(CHUNK_CACHE_BYTES);
 
-/** Reads (or takes from the cache) a chunk object; its header is verified here, each block when first read. */
-async function fetchChunk(objects: ObjectStore, key: string): Promise<{ chunk: StoredChunk; bytes: Buffer }> {
-  const hit = cache.get(key);
+/** Reads (or takes from the cache) a chunk; its header is verified here, each block when first read. */
+async function fetchChunk(objects: ObjectStore, ref: ChunkRef): Promise<{ chunk: StoredChunk; bytes: Buffer }> {
+  const id = chunkId(ref.key, ref.offset);
+  const hit = cache.get(id);
   if (hit !== undefined) return hit;
-  const bytes = await objects.get(key);
+  const bytes = await objects.getRange(ref.key, ref.offset, ref.compressedSize);
+  if (bytes.length !== ref.compressedSize) throw new CorruptChunkError(`chunk ${id}: object holds ${bytes.length} of its ${ref.compressedSize} bytes`);
   // Block CRCs are checked when a block is first read (see verified below).
   const chunk = decodeChunk(bytes, true);
-  cache.set(key, chunk, bytes);
+  cache.set(id, chunk, bytes);
   return { chunk, bytes };
 }
 
@@ -136,12 +138,12 @@ class StoredChunkHandle implements ChunkHandle {
   get maxTs(): Nanos { return this.ref.through; }
 
   async batches(from: Nanos, through: Nanos): Promise<Iterable<EntryBatch>> {
-    const { chunk } = await fetchChunk(this.objects, this.ref.key);
+    const { chunk } = await fetchChunk(this.objects, this.ref);
     return chunk.batches(from, through);
   }
 
   async open(): Promise<ChunkBlocks> {
-    const { chunk, bytes } = await fetchChunk(this.objects, this.ref.key);
+    const { chunk, bytes } = await fetchChunk(this.objects, this.ref);
     return { segments: storedSegments(chunk, bytes, this.scratch), serialized: bytes };
   }
 }
@@ -154,12 +156,13 @@ export class StoreReader implements StoreSeriesReader {
     // The index takes inclusive bounds; queries are [from, through).
     const refs = await this.index.chunkRefs(tenant, from, through - 1n, matchers);
     const byKey = new Map<string, SeriesSource & { chunks: ChunkHandle[] }>();
-    const seenKeys = new Set<string>();
+    const seen = new Set<string>();
     // One scratch per selection: a query reads its blocks one at a time.
     const scratch = new BlockScratch();
     for (const ref of refs) {
-      if (seenKeys.has(ref.key)) continue; // the same chunk listed by two index files
-      seenKeys.add(ref.key);
+      const id = chunkId(ref.key, ref.offset);
+      if (seen.has(id)) continue; // the same chunk listed by two index files
+      seen.add(id);
       const key = labelsToString(ref.labels);
       let s = byKey.get(key);
       if (!s) byKey.set(key, (s = { labels: ref.labels, key, chunks: [] }));

@@ -128,21 +128,43 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
  */
 const SYNC_READ_MAX = 2 << 20;
 
-/** The whole file when it is at most SYNC_READ_MAX bytes, else undefined; EISDIR for a directory. */
-function readSmallSync(p: string): Buffer | undefined {
+/** Fills `out` from the file at `offset`; short (a subarray) at the file's end. */
+function readAtSync(fd: number, out: Buffer, offset: number): Buffer {
+  let got = 0;
+  while (got < out.length) {
+    const n = readSync(fd, out, got, out.length - got, offset + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got === out.length ? out : out.subarray(0, got);
+}
+
+/** Opens `p` for reading and checks it is a file (EISDIR otherwise, as a missing object). */
+function openFileSync(p: string): { fd: number; size: number } {
   const fd = openSync(p, 'r');
+  const st = fstatSync(fd);
+  if (!st.isFile()) {
+    closeSync(fd);
+    throw Object.assign(new Error(`EISDIR: ${p}`), { code: 'EISDIR' });
+  }
+  return { fd, size: st.size };
+}
+
+/** The whole file when it is at most SYNC_READ_MAX bytes, else undefined. */
+function readSmallSync(p: string): Buffer | undefined {
+  const { fd, size } = openFileSync(p);
   try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: ${p}`), { code: 'EISDIR' });
-    if (!st.isFile() || st.size > SYNC_READ_MAX) return undefined;
-    const out = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    while (got < out.length) {
-      const n = readSync(fd, out, got, out.length - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return got === out.length ? out : out.subarray(0, got);
+    return size > SYNC_READ_MAX ? undefined : readAtSync(fd, Buffer.allocUnsafe(size), 0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Bytes [offset, offset + length) of a file, short at its end (e.g. a chunk in a pack). */
+function readRangeSync(p: string, offset: number, length: number): Buffer {
+  const { fd, size } = openFileSync(p);
+  try {
+    return readAtSync(fd, Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset))), offset);
   } finally {
     closeSync(fd);
   }
@@ -188,6 +210,14 @@ export class FilesystemObjectStore implements ObjectStore {
   async getRange(key: string, offset: number, length: number): Promise<Buffer> {
     const p = this.pathOf(key);
     validateRange(offset, length);
+    if (length <= SYNC_READ_MAX) {
+      try {
+        return readRangeSync(p, offset, length);
+      } catch (err) {
+        if (MISSING.has(errCode(err) ?? '')) throw new ObjectNotFoundError(key);
+        throw err;
+      }
+    }
     let fh;
     try {
       fh = await open(p, 'r');

@@ -19,6 +19,7 @@ export interface ObjectStore {
    * when offset is at or past its end; ObjectNotFoundError when missing.
    */
   getRange(key: string, offset: number, length: number): Promise<Buffer>;
+  /** Stores `data` atomically under `key`; keeps no reference to `data` once it resolves (callers reuse buffers). */
   put(key: string, data: Buffer): Promise<void>;
   /** Removes the object; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
