@@ -12,9 +12,10 @@
 //
 // Deleting many files makes creating files costly for a while on ext4 without a journal (as on
 // the benchmark machine): each new inode scans past the recently deleted ones (recently_deleted(),
-// up to ~35 s), which measured 800–1000 µs of kernel CPU per chunk object instead of ~160. So the
-// bench waits until --settle seconds have passed since the previous run removed its data (the
-// load generator's ~20 s of generating data come on top) before it starts the server.
+// a minute or more), which measured 800–1000 µs of kernel CPU per file instead of ~160. Chunk
+// packs made a run create few files, but the bench still waits until --settle seconds have passed
+// since the previous run removed its data (the load generator's ~20 s of generating data come on
+// top) before it starts the server, so runs start alike.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
