@@ -7,6 +7,7 @@
 //
 //   node bench/query-bench.mjs [--bytes 200MB] [--reps 3] [--warmup 1] [--only a,b] [--phases memory,storage]
 //     [--dist] (run dist/ instead of src/ via tsx) [--prof DIR] (server --cpu-prof into DIR)
+//     [--node-flags trace-gc,max-semi-space-size=32] (server node flags, without dashes)
 //     [--keep DIR] (keep the pushed, unflushed data dir) [--reuse DIR] (start from a copy of a kept dir:
 //     the WAL replay puts the data back in memory, nothing is pushed) [--keep-flushed DIR] (the data dir
 //     after the flush: reused, it gives a storage-only server) [--json FILE] [--server-arg=-flag=value ...]
@@ -42,7 +43,7 @@ function rssBytes(pid) {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-const nodeArgs = [];
+const nodeArgs = a['node-flags'] ? String(a['node-flags']).split(',').filter(Boolean).map((f) => `--${f}`) : [];
 if (a.prof) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${resolve(String(a.prof))}`);
 const entry = a.dist ? [join(ROOT, 'dist/cli/main.js')] : ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
 // --server-arg=-flag=value (repeatable): extra skald flags, e.g. -querier.scan-workers=2.
