@@ -2,7 +2,7 @@
 // Node 20's test runner has no glob support: find *.test.ts files and run them under tsx.
 // Latency load tests run afterwards on their own: beside other test files they would measure
 // those files' load, not Skald's. They start after a pause: on ext4, creating files stays costly
-// for ~35 s after many were deleted (the suite deletes thousands), which shows as push latency.
+// for a minute or more after many were deleted (the suite deletes thousands), which shows as push latency.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';

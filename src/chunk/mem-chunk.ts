@@ -67,7 +67,6 @@ export class MemChunk {
   private compressed = 0;
   private rawCut = 0;
   private sealed = false;
-  private encoded: Buffer | null = null;
   private fp: bigint | null = null;
 
   constructor(opts: MemChunkOptions) {
@@ -103,9 +102,9 @@ export class MemChunk {
     return this.head.memoryBytes;
   }
 
-  /** Bytes this chunk holds in memory: compressed blocks, the head block's buffers, the encoded copy. */
+  /** Bytes this chunk holds in memory: compressed blocks and the head block's buffers. */
   get memoryBytes(): number {
-    return this.compressed + this.head.memoryBytes + (this.encoded === null ? 0 : this.encoded.length);
+    return this.compressed + this.head.memoryBytes;
   }
   /** Sum of line lengths. */
   get rawBytes(): number {
@@ -237,30 +236,22 @@ export class MemChunk {
     this.blocks.forEach((b, i) => b.seal(i));
   }
 
-  /** The serialized chunk (closes the chunk first). Kept until releaseEncoded(). */
+  /** The serialized chunk (closes the chunk first). */
   encode(): Buffer {
-    if (this.encoded !== null) return this.encoded;
-    this.close();
-    this.encoded = encodeChunk({ encoding: this.encoding, fingerprint: this.fingerprint, labels: this.labels, blocks: this.blocks });
-    return this.encoded;
+    return this.serialize();
   }
 
   /**
-   * Appends the serialized chunk (closing it first) to `w`, e.g. a pack being built, without
-   * keeping a copy; returns its length.
+   * Appends the serialized chunk (closing it first) to `w`, e.g. a pack being built, without a
+   * buffer of its own; returns its length.
    */
   encodeInto(w: ByteWriter): number {
-    if (this.encoded !== null) {
-      w.bytes(this.encoded);
-      return this.encoded.length;
-    }
-    this.close();
-    return encodeChunk({ encoding: this.encoding, fingerprint: this.fingerprint, labels: this.labels, blocks: this.blocks }, w).length;
+    return this.serialize(w).length;
   }
 
-  /** Drops the serialized copy once it is stored (encode() would make it again, identical). */
-  releaseEncoded(): void {
-    this.encoded = null;
+  private serialize(into?: ByteWriter): Buffer {
+    this.close();
+    return encodeChunk({ encoding: this.encoding, fingerprint: this.fingerprint, labels: this.labels, blocks: this.blocks }, into);
   }
 
   /** Entries with from <= ts < through in ascending time, decompressing only overlapping blocks. */

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig, defaultLimits } from '../config/index.js';
-import type { LimitsConfig } from '../config/types.js';
+import { defaultConfig } from '../config/index.js';
 import { IndexStore, chunkId } from '../index/index.js';
 import { columnsOf } from '../model/entry.js';
 import { labelsToString } from '../model/labels.js';
@@ -15,22 +14,11 @@ import { MemoryObjectStore } from '../storage/memory.js';
 import { Logger } from '../util/logger.js';
 import { StoreFlusher } from './flush.js';
 import { Ingester, type ChunkFlusher } from './ingester.js';
+import { hexNoise, UNLIMITED } from './test-util.js';
 
-const LIMITS: LimitsConfig = { ...defaultLimits(), per_stream_rate_limit: 1e12, per_stream_rate_limit_burst: 1e12, max_global_streams_per_user: 0 };
 const T0 = 1_700_000_000_000_000_000n;
 
-/** 32 hex digits that do not compress away. */
-function noise(seed: number): string {
-  let x = (seed + 1) * 2654435761;
-  let out = '';
-  while (out.length < 32) {
-    x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    out += x.toString(16).padStart(8, '0');
-  }
-  return out;
-}
-
-/** Pushes `lines` entries into each of `streams` streams of each tenant, flushes all, returns what was pushed. */
+/** Pushes 200 entries into each of 5 streams of tenants alpha and beta, flushes all, returns what was pushed. */
 async function pushAndFlush(t: { after(fn: () => Promise<void>): void }, objects: MemoryObjectStore, packTargetBytes: number): Promise<{ index: IndexStore; pushed: Map<string, string[]> }> {
   const dir = await mkdtemp(join(tmpdir(), 'skald-flush-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
@@ -38,14 +26,14 @@ async function pushAndFlush(t: { after(fn: () => Promise<void>): void }, objects
   // Small chunks, so every stream flushes several and packs hold many.
   const cfg = { ...base, chunk_encoding: 'snappy' as const, chunk_target_size: 1024, chunk_block_size: 512, wal: { ...base.wal, enabled: false, dir: join(dir, 'wal') } };
   const index = new IndexStore(objects);
-  const ing = new Ingester(cfg, () => LIMITS, new StoreFlusher(objects, index, new Metrics(), packTargetBytes), new Metrics(), new Logger());
+  const ing = new Ingester(cfg, () => UNLIMITED, new StoreFlusher(objects, index, new Metrics(), packTargetBytes), new Metrics(), new Logger());
   await ing.start();
   t.after(() => ing.stop(false));
   const pushed = new Map<string, string[]>();
   for (const tenant of ['alpha', 'beta']) {
     for (let s = 0; s < 5; s++) {
       const labels = [{ name: 'app', value: `app-${s}` }];
-      const entries = Array.from({ length: 200 }, (_, i) => ({ ts: T0 + BigInt(i) * 1000n, line: Buffer.from(`${tenant} ${s} line ${i} ${noise(i * 7 + s)}`), metadata: [] }));
+      const entries = Array.from({ length: 200 }, (_, i) => ({ ts: T0 + BigInt(i) * 1000n, line: Buffer.from(`${tenant} ${s} line ${i} ${hexNoise(i * 7 + s, 32)}`), metadata: [] }));
       const res = await ing.push(tenant, [{ labels, key: labelsToString(labels), entries: columnsOf(entries) }]);
       assert.deepEqual(res.errors, []);
       pushed.set(`${tenant} app-${s}`, entries.map((e) => `${e.ts} ${e.line.toString()}`));
@@ -126,7 +114,7 @@ test('the ingester flushes again only the chunks of tenants whose flush failed',
   };
   const base = defaultConfig().ingester;
   const dir = await mkdtemp(join(tmpdir(), 'skald-flush-'));
-  const ing = new Ingester({ ...base, wal: { ...base.wal, enabled: false, dir } }, () => LIMITS, flusher, new Metrics(), new Logger());
+  const ing = new Ingester({ ...base, wal: { ...base.wal, enabled: false, dir } }, () => UNLIMITED, flusher, new Metrics(), new Logger());
   await ing.start();
   try {
     for (const tenant of ['alpha', 'beta']) {

@@ -17,8 +17,8 @@ interface Pack {
   readonly key: string;
   /** A view of the pack writer's buffer: valid until the next pack is encoded. */
   readonly data: Buffer;
+  /** The refs of the pack's chunks, in the order of the items they came from. */
   readonly refs: ChunkRef[];
-  readonly items: readonly FlushItem[];
 }
 
 /**
@@ -71,7 +71,7 @@ export class StoreFlusher implements ChunkFlusher {
       await this.objects.put(pack.key, pack.data);
       this.metrics.ingesterChunkStoredBytes.inc({ tenant }, pack.data.length);
       refs.push(...pack.refs);
-      i += pack.items.length;
+      i += pack.refs.length;
     }
     await this.index.writeIndex(tenant, refs);
     stored?.(list);
@@ -80,16 +80,15 @@ export class StoreFlusher implements ChunkFlusher {
   /** Encodes items[start..] into `w` as one pack of at least one chunk and at most ~packTargetBytes. */
   private encodePack(tenant: string, items: readonly FlushItem[], start: number, w: ByteWriter): Pack {
     w.reset();
-    const offsets: number[] = [];
-    const lengths: number[] = [];
+    // Where each chunk starts; the last entry is where the pack ends.
+    const offsets = [0];
     let from = 0n;
     let through = 0n;
     let end = start;
     while (end < items.length && (end === start || w.length < this.packTargetBytes)) {
       const { chunk } = items[end];
-      offsets.push(w.length);
       const length = chunk.encodeInto(w);
-      lengths.push(length);
+      offsets.push(w.length);
       if (end === start || chunk.minTs < from) from = chunk.minTs;
       if (end === start || chunk.maxTs > through) through = chunk.maxTs;
       this.metrics.ingesterChunkSizeBytes.observe(length);
@@ -98,8 +97,7 @@ export class StoreFlusher implements ChunkFlusher {
     }
     // Random, not a checksum of the bytes: a pack is never written twice with the same content.
     const key = packKey(tenant, from, through, randomBytes(4).readUInt32LE(0));
-    const packItems = items.slice(start, end);
-    const refs = packItems.map((it, j) => chunkRefAt(it.chunk, key, offsets[j], lengths[j]));
-    return { key, data: w.finish(), refs, items: packItems };
+    const refs = items.slice(start, end).map((it, j) => chunkRefAt(it.chunk, key, offsets[j], offsets[j + 1] - offsets[j]));
+    return { key, data: w.finish(), refs };
   }
 }

@@ -3,14 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig, defaultLimits } from '../config/index.js';
-import type { IngesterConfig, LimitsConfig } from '../config/types.js';
+import { defaultConfig } from '../config/index.js';
+import type { IngesterConfig } from '../config/types.js';
 import { columnsOf, type Entry, type StreamEntries } from '../model/entry.js';
 import { EMPTY_LABELS, labelsToString, type Labels } from '../model/labels.js';
 import { LabelMatcher } from '../model/matcher.js';
 import { Metrics } from '../metrics/metrics.js';
 import { Logger } from '../util/logger.js';
 import { Ingester, type ChunkFlusher, type FlushItem } from './ingester.js';
+import { hexNoise, UNLIMITED } from './test-util.js';
 import { Wal } from './wal/index.js';
 
 /** Keeps flushed chunks' entries, as the store would. */
@@ -29,7 +30,6 @@ class FakeFlusher implements ChunkFlusher {
   }
 }
 
-const LIMITS: LimitsConfig = { ...defaultLimits(), per_stream_rate_limit: 1e12, per_stream_rate_limit_burst: 1e12, max_global_streams_per_user: 0 };
 
 async function setup(t: { after(fn: () => Promise<void>): void }, over: Partial<IngesterConfig> = {}): Promise<{ ing: Ingester; flusher: FakeFlusher; dir: string; cfg: IngesterConfig }> {
   const dir = await mkdtemp(join(tmpdir(), 'skald-ingester-'));
@@ -37,7 +37,7 @@ async function setup(t: { after(fn: () => Promise<void>): void }, over: Partial<
   const base = defaultConfig().ingester;
   const cfg: IngesterConfig = { ...base, chunk_encoding: 'snappy', ...over, wal: { ...base.wal, dir: join(dir, 'wal'), fsync: 'never', ...over.wal } };
   const flusher = new FakeFlusher();
-  const ing = new Ingester(cfg, () => LIMITS, flusher, new Metrics(), new Logger());
+  const ing = new Ingester(cfg, () => UNLIMITED, flusher, new Metrics(), new Logger());
   await ing.start();
   t.after(() => ing.stop(false));
   return { ing, flusher, dir, cfg };
@@ -49,15 +49,7 @@ function stream(app: string, entries: Entry[], metadata: Labels = EMPTY_LABELS):
 }
 
 /** Line i with `pad` bytes of hex noise, so that it does not compress to nothing. */
-const line = (i: number, pad = 0): string => {
-  let x = (i + 1) * 2654435761;
-  let noise = '';
-  while (noise.length < pad) {
-    x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    noise += x.toString(16).padStart(8, '0');
-  }
-  return `line ${i} ${noise.slice(0, pad)}`;
-};
+const line = (i: number, pad = 0): string => `line ${i} ${hexNoise(i, pad)}`;
 const e = (ts: bigint, text: string): Entry => ({ ts, line: Buffer.from(text), metadata: EMPTY_LABELS });
 
 /** Every entry of a stream, from memory and from what was flushed, as "ts line", in time order. */
@@ -141,7 +133,7 @@ test('replay flushes when the WAL holds more than memory_flush_threshold', async
   }
   await ing.stop(false);
   const flusher = new FakeFlusher();
-  const again = new Ingester({ ...cfg, memory_flush_threshold: 1 << 20 }, () => LIMITS, flusher, new Metrics(), new Logger());
+  const again = new Ingester({ ...cfg, memory_flush_threshold: 1 << 20 }, () => UNLIMITED, flusher, new Metrics(), new Logger());
   await again.start();
   t.after(() => again.stop(false));
   assert.ok(flusher.items.length > 0, 'flushed during replay');

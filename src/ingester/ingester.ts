@@ -290,7 +290,6 @@ export class Ingester {
           done.add(it);
           const c = it.stream.closed.find((x) => x.chunk === it.chunk);
           if (c) { c.flushed = true; c.flushedAtMs = flushedAt; }
-          it.chunk.releaseEncoded();
           this.metrics.ingesterChunksFlushed.inc({ reason: it.reason });
           this.metrics.ingesterChunkEntries.observe(it.chunk.entryCount);
         }

@@ -58,8 +58,9 @@ export const NODE_FILE_OPS: FileOps = {
 };
 
 /**
- * File operations of one putMany in flight at once (the thread pool runs 4; the WAL's writes
- * queue behind them). With 4, flushes fell behind ingestion: 25 MB/s, pushes held back by memory.
+ * File operations of one putMany in flight at once (src/cli/threadpool.ts sizes the thread pool
+ * to 16). When every chunk was its own object, 4 left flushes behind ingestion (25 MB/s, pushes
+ * held back by memory); a put of one object (a chunk pack, an index file) uses one at a time.
  */
 const FS_CONCURRENCY = 16;
 
