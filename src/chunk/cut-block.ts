@@ -8,9 +8,10 @@ import type { Codec } from './codec.js';
 import { EntryFilter } from './entry-filter.js';
 
 /**
- * A compressed block held in memory. Until the chunk closes it may get an entry filter for
- * duplicate checks: built the first time a check has to decompress the block, since in-order
- * streams never check cut blocks at all.
+ * A compressed block held in memory. It may get an entry filter for duplicate checks, also after
+ * its chunk closed (a closed chunk stays in its stream until flushed, and a late entry is checked
+ * against it): built the first time a check has to decompress the block, since in-order streams
+ * never check cut blocks at all.
  */
 export class CutBlock implements BlockSource, BlockToWrite {
   readonly minTs: bigint;
@@ -23,10 +24,9 @@ export class CutBlock implements BlockSource, BlockToWrite {
   seq: number;
   private readonly codec: Codec;
   private filter: EntryFilter | null = null;
-  private filterWanted: boolean;
 
   /** `scratch`, when given, holds the raw block while it is compressed (reused across blocks). */
-  constructor(batch: EntryBatch, codec: Codec, seq: number, withFilter: boolean, scratch?: ByteWriter) {
+  constructor(batch: EntryBatch, codec: Codec, seq: number, scratch?: ByteWriter) {
     const raw = encodeBlock(batch, scratch);
     this.minTs = batch.ts[0];
     this.maxTs = batch.ts[batch.count - 1];
@@ -39,7 +39,6 @@ export class CutBlock implements BlockSource, BlockToWrite {
     this.crc = checksum(this.data);
     this.seq = seq;
     this.codec = codec;
-    this.filterWanted = withFilter;
   }
 
   /** lh is lineSampleHash of the line. True when unsure (no filter yet). */
@@ -47,15 +46,13 @@ export class CutBlock implements BlockSource, BlockToWrite {
     return ts >= this.minTs && ts <= this.maxTs && (this.filter === null || this.filter.mayContain(ts, lh));
   }
 
-  /** Builds the entry filter from the block's entries, if the chunk still takes appends. */
+  /** Builds the entry filter from the block's entries (all of them), once. */
   buildFilter(batch: EntryBatch): void {
-    if (this.filterWanted && this.filter === null) this.filter = EntryFilter.build(batch);
+    if (this.filter === null) this.filter = EntryFilter.build(batch);
   }
 
-  /** The chunk closed: no more duplicate checks, and `seq` becomes the block's final position. */
+  /** The chunk closed: `seq` becomes the block's final position. */
   seal(position: number): void {
-    this.filter = null;
-    this.filterWanted = false;
     this.seq = position;
   }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { ChunkEncoding } from '../config/types.js';
 import { columnsOf, halvesOf } from '../model/entry.js';
 import { ByteWriter } from './bytes.js';
+import { CutBlock } from './cut-block.js';
 import { ChunkClosedError } from './errors.js';
 import { MemChunk } from './mem-chunk.js';
 import { decodeChunk } from './stored-chunk.js';
@@ -76,6 +77,30 @@ describe('MemChunk', () => {
     assert.equal(c.append(entries[13].ts, Buffer.from('other line')), true);
     assert.equal(c.append(entries[13].ts + 1n, Buffer.from(entries[13].line)), true);
     assert.equal(c.entryCount, 302);
+  });
+
+  it('answers duplicate checks after closing, decompressing only blocks its entry filters cannot rule out', () => {
+    const c = new MemChunk({ encoding: 'snappy', blockSize: 1024 });
+    // Two interleaved time ranges make close() re-merge blocks: the merged ones are checked too.
+    const entries = Array.from({ length: 600 }, (_, i) => ({ ts: T0 + BigInt(i % 300) * 10n + BigInt(i >= 300 ? 5 : 0), line: line(i), md: [] }));
+    fill(c, entries);
+    c.close();
+    assert.ok(c.blockCount > 10);
+    for (const i of [0, 13, 299, 300, 450, 599]) assert.equal(c.contains(entries[i].ts, Buffer.from(entries[i].line)), true);
+    assert.equal(c.contains(entries[13].ts, Buffer.from('other line')), false);
+    assert.equal(c.contains(entries[13].ts + 1n, Buffer.from(entries[13].line)), false);
+    assert.equal(c.contains(T0 - 1n, Buffer.from(entries[0].line)), false);
+    // Once every block has its filter, checks of absent entries almost never decompress one.
+    for (let i = 0; i < 600; i++) c.contains(entries[i].ts, Buffer.from(`absent ${i}`));
+    const read = CutBlock.prototype.read;
+    let reads = 0;
+    CutBlock.prototype.read = function (this: CutBlock, from: bigint, through: bigint) { reads++; return read.call(this, from, through); };
+    try {
+      for (let i = 0; i < 600; i++) assert.equal(c.contains(entries[i].ts, Buffer.from(`not there ${i}`)), false);
+    } finally {
+      CutBlock.prototype.read = read;
+    }
+    assert.ok(reads <= 12, `${reads} block decompressions for 600 absent entries`);
   });
 
   it('orders out-of-order appends, keeping push order for equal timestamps, and re-merges on close', () => {

@@ -193,7 +193,7 @@ export class MemChunk {
   cutHead(): void {
     if (this.head.count === 0) return;
     const batch = this.head.toBatch(true);
-    for (const part of splitBySpan(batch)) this.addBlock(part, !this.sealed);
+    for (const part of splitBySpan(batch)) this.addBlock(part);
     const count = this.head.count;
     this.head.recycle();
     // A sealed chunk takes no more appends: no need for a fresh head's buffers. The next block
@@ -201,8 +201,8 @@ export class MemChunk {
     this.head = this.sealed ? SEALED_HEAD : new HeadBlock(this.blockSize, count + (count >>> 3));
   }
 
-  private addBlock(batch: EntryBatch, withFilter: boolean): void {
-    const b = new CutBlock(batch, this.codec, this.seq++, withFilter, scratch);
+  private addBlock(batch: EntryBatch): void {
+    const b = new CutBlock(batch, this.codec, this.seq++, scratch);
     this.blocks.push(b);
     this.compressed += b.data.length;
     this.rawCut += b.rawLength;
@@ -229,7 +229,7 @@ export class MemChunk {
           continue;
         }
         const merged = mergeCluster(c, MIN_TS, MAX_TS);
-        for (const part of splitBySize(merged, this.blockSize)) for (const p of splitBySpan(part)) this.addBlock(p, false);
+        for (const part of splitBySize(merged, this.blockSize)) for (const p of splitBySpan(part)) this.addBlock(p);
       }
     }
     // Time order is now push order for equal timestamps too: make seq say so for later reads.
@@ -286,10 +286,33 @@ export class MemChunk {
     return s;
   }
 
+  /**
+   * True when an entry with this timestamp and these line bytes is in the chunk, open or closed.
+   * Blocks are ruled out by their entry filters (built on first need); only a filter hit
+   * decompresses one.
+   */
+  contains(ts: bigint, line: Uint8Array): boolean {
+    return this.n > 0 && ts >= this.minTs && ts <= this.maxTs && this.isDuplicate(ts, line);
+  }
+
   private isDuplicate(ts: bigint, line: Uint8Array): boolean {
     if (this.head.contains(ts, line)) return true;
     let lh = -1;
-    for (const b of this.blocks) {
+    const blocks = this.blocks;
+    // Once closed, blocks are in time order and overlap at most at their edges: start at the first
+    // that can hold ts instead of walking them all.
+    let k = 0;
+    if (this.sealed) {
+      let hi = blocks.length;
+      while (k < hi) {
+        const mid = (k + hi) >>> 1;
+        if (blocks[mid].maxTs < ts) k = mid + 1;
+        else hi = mid;
+      }
+    }
+    for (; k < blocks.length; k++) {
+      const b = blocks[k];
+      if (this.sealed && b.minTs > ts) break;
       if (ts < b.minTs || ts > b.maxTs) continue;
       if (lh < 0) lh = lineSampleHash(line);
       if (!b.mayContain(ts, lh)) continue;

@@ -159,7 +159,7 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
     prescan?.advance(p.group);
     for (let j = g + 1; j < Math.min(planned.length, g + 1 + PREFETCH); j++) planned[j].group.prefetch();
     await pacer.tick();
-    const segments = await p.group.segments(req.start, req.end, stats);
+    const segments = await p.group.segments(req.start, req.end, stats, () => pacer.tick());
     const found = await prescan?.take(p.group);
     let pipeline = pipelines.get(p.rank);
     if (pipeline === undefined) pipelines.set(p.rank, (pipeline = req.pipeline.forStream(p.src.labels)));

@@ -1,6 +1,7 @@
 import { EMPTY_BATCH, sliceBatchByTime, type EntryBatch } from '../chunk/index.js';
 import { gatherBatch, type ColumnBatch } from '../chunk/batch.js';
 import type { Needle } from './line-prefilter.js';
+import { mergeOverlapping } from './merge-overlapping.js';
 import { ClientClosedError } from '../util/errors.js';
 import type { ChunkBlocks, ChunkHandle, Segment, SeriesSource } from './sources.js';
 
@@ -63,9 +64,10 @@ export interface ChunkGroup {
   peek(): Promise<readonly Segment[]> | undefined;
   /**
    * The group's segments for a read of [from, through): a lone chunk's own segments when it has
-   * them, else one segment holding the group's entries merged and de-duplicated (read here).
+   * them, else segments holding the group's entries merged and de-duplicated (read here, awaiting
+   * `pace` between slices of the work).
    */
-  segments(from: bigint, through: bigint, stats: ReadStats): Promise<readonly Segment[]>;
+  segments(from: bigint, through: bigint, stats: ReadStats, pace?: () => Promise<void>): Promise<readonly Segment[]>;
 }
 
 /** The groups of a stream's chunks that may hold entries in [from, through), ascending. */
@@ -112,7 +114,7 @@ function group(chunks: ChunkHandle[], minTs: bigint, maxTs: bigint): ChunkGroup 
       this.prefetch();
       return pending?.then((b) => b.segments);
     },
-    async segments(from, through, stats) {
+    async segments(from, through, stats, pace) {
       if (only?.open !== undefined) {
         stats.chunksRead++;
         const p = pending ?? only.open();
@@ -121,11 +123,15 @@ function group(chunks: ChunkHandle[], minTs: bigint, maxTs: bigint): ChunkGroup 
       }
       const batches: EntryBatch[][] = [];
       for (const c of chunks) {
+        if (batches.length > 0) await pace?.();
         stats.chunksRead++;
         batches.push([...(await c.batches(from, through))]);
       }
-      const merged = chunks.length === 1 ? concatBatches(batches[0]) : mergeDedupe(batches, stats);
-      return merged.count === 0 ? [] : [loadedSegment(merged)];
+      if (chunks.length === 1) {
+        const all = concatBatches(batches[0]);
+        return all.count === 0 ? [] : [loadedSegment(all)];
+      }
+      return (await mergeOverlapping(batches, () => stats.duplicates++, pace)).map(loadedSegment);
     },
   };
 }
@@ -168,33 +174,6 @@ function concatBatches(batches: readonly EntryBatch[]): EntryBatch {
 /** Copies the given entries, in that order, into one batch. */
 function gather(entries: readonly { b: EntryBatch; i: number }[]): EntryBatch {
   return gatherBatch(entries.map((e) => e.b), entries.map((e) => e.i), entries.length, (k) => k);
-}
-
-/**
- * Entries of overlapping chunks as one sorted batch: a stable sort by timestamp (equal ones keep
- * chunk order, then push order), dropping entries whose timestamp and line repeat an earlier one.
- */
-function mergeDedupe(perChunk: readonly EntryBatch[][], stats: ReadStats): EntryBatch {
-  const all: { b: EntryBatch; i: number; ts: bigint }[] = [];
-  for (const batches of perChunk) for (const b of batches) for (let i = 0; i < b.count; i++) all.push({ b, i, ts: b.ts[i] });
-  all.sort((x, y) => (x.ts < y.ts ? -1 : x.ts > y.ts ? 1 : 0));
-  const out: typeof all = [];
-  let runStart = 0;
-  for (const e of all) {
-    if (out.length > 0 && out[out.length - 1].ts !== e.ts) runStart = out.length;
-    const line = e.b.lines.subarray(e.b.lineStart[e.i], e.b.lineStart[e.i + 1]);
-    let dup = false;
-    for (let j = runStart; j < out.length; j++) {
-      const o = out[j];
-      if (o.b.lines.subarray(o.b.lineStart[o.i], o.b.lineStart[o.i + 1]).equals(line)) {
-        dup = true;
-        break;
-      }
-    }
-    if (dup) stats.duplicates++;
-    else out.push(e);
-  }
-  return gather(out);
 }
 
 /** How a Pacer yields: resolves when its query may run again; `sliceMs` overrides the slice length. */

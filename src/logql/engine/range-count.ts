@@ -82,7 +82,7 @@ async function countSamples(
     }
     await pacer.tick();
     prescan?.advance(group);
-    const segments = await group.segments(frame.from, frame.through, stats);
+    const segments = await group.segments(frame.from, frame.through, stats, () => pacer.tick());
     const found = await prescan?.take(group);
     for (const seg of segments) {
       if (seg.maxTs < frame.from || seg.minTs >= frame.through) continue;

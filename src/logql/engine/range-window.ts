@@ -111,7 +111,7 @@ interface Run {
  * Fills a source with the samples of its next chunk group that has any; false when the stream is
  * done. Only entries inside some step's window become samples: the others never reach a window.
  */
-async function loadSource(run: Run, router: SeriesRouter<WindowSeries>, reader: BatchReader, s: Source, sample: SampleOutput): Promise<boolean> {
+async function loadSource(run: Run, router: SeriesRouter<WindowSeries>, reader: BatchReader, s: Source, sample: SampleOutput, pacer: Pacer): Promise<boolean> {
   const { frame } = run;
   s.n = 0;
   s.pos = 0;
@@ -120,7 +120,7 @@ async function loadSource(run: Run, router: SeriesRouter<WindowSeries>, reader: 
     // The stream's next group is what it will need when these samples run out.
     s.groups[s.group]?.prefetch();
     run.prescan?.advance(g);
-    const segments = await g.segments(frame.from, frame.through, run.stats);
+    const segments = await g.segments(frame.from, frame.through, run.stats, () => pacer.tick());
     const found = await run.prescan?.take(g);
     for (const seg of segments) {
       if (seg.maxTs < frame.from || seg.minTs >= frame.through) continue;
@@ -194,7 +194,7 @@ async function aggregate(run: Run, streams: readonly SeriesSource[]): Promise<vo
   for (let i = 0; i < sources.length; i++) {
     for (let j = i + 1; j < Math.min(sources.length, i + 1 + PREFETCH); j++) sources[j].groups[0]?.prefetch();
     await pacer.tick();
-    if (await loadSource(run, router, reader, sources[i], sample)) heap.push(sources[i]);
+    if (await loadSource(run, router, reader, sources[i], sample, pacer)) heap.push(sources[i]);
   }
   if (heap.size === 0) return;
 
@@ -244,7 +244,7 @@ async function aggregate(run: Run, streams: readonly SeriesSource[]): Promise<vo
       if (p < src.n) heap.replaceTop(src);
       else {
         heap.pop();
-        if (await loadSource(run, router, reader, src, sample)) heap.push(src);
+        if (await loadSource(run, router, reader, src, sample, pacer)) heap.push(src);
       }
     }
     const step = out[k];
