@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { decodePushRequest, type DecodeOptions, type PushRequest } from '../push/index.js';
 import { HttpError } from '../util/errors.js';
+import { lowerThreadPriority } from '../util/thread-priority.js';
 
 export interface DecodeJob {
   readonly id: number;
@@ -31,6 +32,9 @@ function buffersOf(push: PushRequest, pooledLines: boolean): ArrayBuffer[] {
   if (pooledLines) for (const s of push.streams) out.delete(s.entries.buf.buffer as ArrayBuffer);
   return [...out];
 }
+
+// Below the main thread: decoding a tenant's big pushes must not delay others' small requests.
+lowerThreadPriority();
 
 parentPort?.on('message', (job: DecodeJob) => {
   const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);

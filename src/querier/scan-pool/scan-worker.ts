@@ -4,13 +4,12 @@
  * with a pipeline task also runs the query's pipeline over those blocks (pipeline-task.ts,
  * loaded on first use: a needle-only worker never loads the LogQL modules).
  */
-import { readlinkSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { blockFrames } from '../../chunk/block.js';
 import { checksum } from '../../chunk/checksum.js';
 import { decompressInto } from '../block-decoder.js';
 import { Needle } from '../needle.js';
+import { lowerThreadPriority } from '../../util/thread-priority.js';
 import { BLOCK_FIELDS, FAILED, LOCAL, NOT_FOUND, type ScanReply, type ScanRequest, type ScanWorkerData } from './protocol.js';
 import type { Compiled, PipelineRun } from './pipeline-task.js';
 import type { BlockScratch } from '../block-decoder.js';
@@ -18,25 +17,8 @@ import type { BlockScratch } from '../block-decoder.js';
 if (parentPort === null) throw new Error('scan-worker must run in a worker thread');
 const port = parentPort;
 const arena = (workerData as ScanWorkerData).arena;
-/** How much nicer scan worker threads are than the process. */
-const WORKER_NICE = 10;
+// Below the main thread: a tenant's big scan runs on the cores it leaves idle.
 lowerThreadPriority();
-
-/**
- * Scan workers run below the main thread (10 nicer; Linux threads have their own priority): they
- * use the cores the main thread leaves idle, so a tenant's big scan does not slow the request
- * handling, pushes and fair-scheduled slices of the others.
- */
-function lowerThreadPriority(): void {
-  let tid: number;
-  try {
-    tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  } catch {
-    // No /proc/thread-self (not Linux): the thread keeps the process's priority.
-    return;
-  }
-  if (Number.isInteger(tid) && tid > 0) setPriority(tid, Math.min(19, getPriority() + WORKER_NICE));
-}
 
 /**
  * The literals of a query, searched for the one that most often rejects a block first. A Needle
