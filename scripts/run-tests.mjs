@@ -21,7 +21,9 @@ function walk(p) {
 }
 for (const r of roots) walk(r);
 
-const run = (list, concurrency) => spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...list], { stdio: 'inherit' }).status ?? 1;
+// SKALD_TEST_RECYCLE: chunk reads go to recycled buffers, poisoned when given back (src/querier/store-reader.ts).
+const env = { ...process.env, SKALD_TEST_RECYCLE: '1' };
+const run = (list, concurrency) => spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...list], { stdio: 'inherit', env }).status ?? 1;
 const together = files.filter((f) => !ISOLATED.includes(f));
 const alone = files.filter((f) => ISOLATED.includes(f));
 let status = together.length > 0 ? run(together, 2) : 0;

@@ -144,9 +144,13 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
   let prescan = startPrescan(0, false);
   let piped = !offload;
 
+  // The group whose segments are being read: released (its buffers reused) once done with.
+  let held: ChunkGroup | undefined;
   try {
   for (let g = 0; g < planned.length; g++) {
     const p = planned[g];
+    held?.release();
+    held = undefined;
     if (!mayEnter(p.bound)) break;
     if (!piped && g >= PIPELINE_AFTER) {
       piped = true;
@@ -160,6 +164,7 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
     for (let j = g + 1; j < Math.min(planned.length, g + 1 + PREFETCH); j++) planned[j].group.prefetch();
     await pacer.tick();
     const segments = await p.group.segments(req.start, req.end, stats, () => pacer.tick());
+    held = p.group;
     const found = await prescan?.take(p.group);
     let pipeline = pipelines.get(p.rank);
     if (pipeline === undefined) pipelines.set(p.rank, (pipeline = req.pipeline.forStream(p.src.labels)));
@@ -214,6 +219,7 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
     }
   }
   } finally {
+    held?.release();
     prescan?.close();
   }
 

@@ -68,6 +68,8 @@ export interface ChunkGroup {
    * `pace` between slices of the work).
    */
   segments(from: bigint, through: bigint, stats: ReadStats, pace?: () => Promise<void>): Promise<readonly Segment[]>;
+  /** The reader is done with what segments() gave (ChunkBlocks.release): its buffers may be reused. */
+  release(): void;
 }
 
 /** The groups of a stream's chunks that may hold entries in [from, through), ascending. */
@@ -100,6 +102,7 @@ export function chunkGroups(src: SeriesSource, from: bigint, through: bigint): C
 function group(chunks: ChunkHandle[], minTs: bigint, maxTs: bigint): ChunkGroup {
   const only = chunks.length === 1 ? chunks[0] : undefined;
   let pending: Promise<ChunkBlocks> | undefined;
+  let opened: ChunkBlocks | undefined;
   return {
     minTs,
     maxTs,
@@ -119,7 +122,9 @@ function group(chunks: ChunkHandle[], minTs: bigint, maxTs: bigint): ChunkGroup 
         stats.chunksRead++;
         const p = pending ?? only.open();
         pending = undefined;
-        return (await p).segments;
+        // A second read of the group leaves the first one's buffer to the garbage collector.
+        opened = await p;
+        return opened.segments;
       }
       const batches: EntryBatch[][] = [];
       for (const c of chunks) {
@@ -133,16 +138,23 @@ function group(chunks: ChunkHandle[], minTs: bigint, maxTs: bigint): ChunkGroup 
       }
       return (await mergeOverlapping(batches, () => stats.duplicates++, pace)).map(loadedSegment);
     },
+    release() {
+      opened?.release?.();
+      opened = undefined;
+    },
   };
 }
 
-/** Calls fn on every group of the streams in order, fetching a few groups ahead. */
+/** Calls fn on every group of the streams in order, fetching a few groups ahead; releases each group after fn. */
 export async function forEachGroup(
   groups: readonly ChunkGroup[], ahead: number, fn: (g: ChunkGroup, i: number) => Promise<boolean | void>,
 ): Promise<void> {
   for (let i = 0; i < groups.length; i++) {
     for (let j = i + 1; j < Math.min(groups.length, i + 1 + ahead); j++) groups[j].prefetch();
-    if ((await fn(groups[i], i)) === false) return;
+    const more = await fn(groups[i], i);
+    // fn is done with the group: its buffers may serve the next reads.
+    groups[i].release();
+    if (more === false) return;
   }
 }
 

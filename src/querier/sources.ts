@@ -21,8 +21,11 @@ export interface ChunkHandle {
 /** A chunk's entries as time-disjoint segments (one block, or blocks that overlap), ascending. */
 export interface ChunkBlocks {
   readonly segments: readonly Segment[];
-  /** The serialized chunk, when it has one: what a worker thread can read on its own. */
-  readonly serialized?: Buffer;
+  /**
+   * The reader is done with the segments (and every batch read from them): the buffer under them
+   * may be reused. Not calling it is safe; using a segment after it is not.
+   */
+  release?(): void;
 }
 
 /**

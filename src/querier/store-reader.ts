@@ -8,6 +8,7 @@ import type { LabelMatcher } from '../model/matcher.js';
 import type { Nanos } from '../model/time.js';
 import type { ObjectStore } from '../storage/index.js';
 import { BlockScratch } from './block-decoder.js';
+import { ReadBufferPool } from './read-buffers.js';
 import type { StoreSeriesReader } from './querier.js';
 import type { ChunkBlocks, ChunkHandle, Segment, SeriesSource } from './sources.js';
 
@@ -44,17 +45,50 @@ class ChunkCache {
 
 const CHUNK_CACHE_BYTES = 32 << 20;
 const cache = new ChunkCache(CHUNK_CACHE_BYTES);
+/**
+ * A selection caches the chunks it reads until it has read this much: a scan larger than the
+ * cache would only push out what smaller, repeated queries (dashboards) read again, and the rest
+ * of its reads go to recycled buffers instead of new ones.
+ */
+/**
+ * The test suite sets SKALD_TEST_RECYCLE=1: every read then goes to a recycled buffer, poisoned
+ * when given back, so a reader that keeps using a chunk after releasing it fails its tests.
+ */
+const TEST_RECYCLE = process.env.SKALD_TEST_RECYCLE === '1';
+const CACHE_ADMIT_BYTES = TEST_RECYCLE ? 0 : CHUNK_CACHE_BYTES / 2;
+/** Recycled chunk read buffers. */
+const readBuffers = new ReadBufferPool(32 << 20, TEST_RECYCLE);
 
-/** Reads (or takes from the cache) a chunk; its header is verified here, each block when first read. */
-async function fetchChunk(objects: ObjectStore, ref: ChunkRef): Promise<{ chunk: StoredChunk; bytes: Buffer }> {
+/** What one selection (one query's series) has read so far. */
+interface ReadBudget {
+  cachedBytes: number;
+}
+
+interface Fetched {
+  readonly chunk: StoredChunk;
+  readonly bytes: Buffer;
+  /** The recycled buffer under `bytes`, to give back when the reader is done with the chunk. */
+  readonly recycled?: Buffer;
+}
+
+/**
+ * Reads (or takes from the cache) a chunk; its header is verified here, each block when first read.
+ * With `budget`, the read is cached while the selection is under CACHE_ADMIT_BYTES, and goes to
+ * a recycled buffer once past it.
+ */
+async function fetchChunk(objects: ObjectStore, ref: ChunkRef, budget?: ReadBudget): Promise<Fetched> {
   const id = chunkId(ref.key, ref.offset);
   const hit = cache.get(id);
   if (hit !== undefined) return hit;
-  const bytes = await objects.getRange(ref.key, ref.offset, ref.compressedSize);
+  const recycle = budget !== undefined && budget.cachedBytes >= CACHE_ADMIT_BYTES;
+  const into = recycle ? readBuffers.take(ref.compressedSize) : undefined;
+  const bytes = await objects.getRange(ref.key, ref.offset, ref.compressedSize, into);
   if (bytes.length !== ref.compressedSize) throw new CorruptChunkError(`chunk ${id}: object holds ${bytes.length} of its ${ref.compressedSize} bytes`);
   // Block CRCs are checked when a block is first read (see verified below).
   const chunk = decodeChunk(bytes, true);
+  if (into !== undefined) return { chunk, bytes, recycled: into };
   cache.set(id, chunk, bytes);
+  if (budget !== undefined) budget.cachedBytes += bytes.length;
   return { chunk, bytes };
 }
 
@@ -132,7 +166,7 @@ function singleBlockReader(h: ChunkHeader, bytes: Buffer, m: BlockMeta, scratch:
 
 /** A stored chunk, fetched when first read; the handle itself keeps nothing once a read is done. */
 class StoredChunkHandle implements ChunkHandle {
-  constructor(private readonly ref: ChunkRef, private readonly objects: ObjectStore, private readonly scratch: BlockScratch) {}
+  constructor(private readonly ref: ChunkRef, private readonly objects: ObjectStore, private readonly scratch: BlockScratch, private readonly budget: ReadBudget) {}
 
   get minTs(): Nanos { return this.ref.from; }
   get maxTs(): Nanos { return this.ref.through; }
@@ -143,8 +177,18 @@ class StoredChunkHandle implements ChunkHandle {
   }
 
   async open(): Promise<ChunkBlocks> {
-    const { chunk, bytes } = await fetchChunk(this.objects, this.ref);
-    return { segments: storedSegments(chunk, bytes, this.scratch), serialized: bytes };
+    const { chunk, bytes, recycled } = await fetchChunk(this.objects, this.ref, this.budget);
+    const segments = storedSegments(chunk, bytes, this.scratch);
+    if (recycled === undefined) return { segments };
+    let given = false;
+    return {
+      segments,
+      release() {
+        if (given) return;
+        given = true;
+        readBuffers.give(recycled);
+      },
+    };
   }
 }
 
@@ -159,6 +203,7 @@ export class StoreReader implements StoreSeriesReader {
     const seen = new Set<string>();
     // One scratch per selection: a query reads its blocks one at a time.
     const scratch = new BlockScratch();
+    const budget: ReadBudget = { cachedBytes: 0 };
     for (const ref of refs) {
       const id = chunkId(ref.key, ref.offset);
       if (seen.has(id)) continue; // the same chunk listed by two index files
@@ -166,7 +211,7 @@ export class StoreReader implements StoreSeriesReader {
       const key = labelsToString(ref.labels);
       let s = byKey.get(key);
       if (!s) byKey.set(key, (s = { labels: ref.labels, key, chunks: [] }));
-      s.chunks.push(new StoredChunkHandle(ref, this.objects, scratch));
+      s.chunks.push(new StoredChunkHandle(ref, this.objects, scratch, budget));
     }
     return [...byKey.values()];
   }

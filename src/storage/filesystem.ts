@@ -4,7 +4,7 @@ import { mkdir as mkdirP, open, readdir, readFile, rmdir, stat, unlink as unlink
 import { promisify } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidObjectKeyError, ObjectNotFoundError } from './errors.js';
-import { compareKeys, validateObjectKey, validateRange, type ObjectInfo, type ObjectStore } from './object-store.js';
+import { checkInto, compareKeys, validateObjectKey, validateRange, type ObjectInfo, type ObjectStore } from './object-store.js';
 
 /** One object of a putMany batch. */
 export interface PutObject {
@@ -161,11 +161,12 @@ function readSmallSync(p: string): Buffer | undefined {
   }
 }
 
-/** Bytes [offset, offset + length) of a file, short at its end (e.g. a chunk in a pack). */
-function readRangeSync(p: string, offset: number, length: number): Buffer {
+/** Bytes [offset, offset + length) of a file, short at its end (e.g. a chunk in a pack); in `into` when given. */
+function readRangeSync(p: string, offset: number, length: number, into?: Buffer): Buffer {
   const { fd, size } = openFileSync(p);
   try {
-    return readAtSync(fd, Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset))), offset);
+    const n = Math.max(0, Math.min(length, size - offset));
+    return readAtSync(fd, into === undefined ? Buffer.allocUnsafe(n) : into.subarray(0, n), offset);
   } finally {
     closeSync(fd);
   }
@@ -208,12 +209,13 @@ export class FilesystemObjectStore implements ObjectStore {
     }
   }
 
-  async getRange(key: string, offset: number, length: number): Promise<Buffer> {
+  async getRange(key: string, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     const p = this.pathOf(key);
     validateRange(offset, length);
+    if (into !== undefined) checkInto(into, length);
     if (length <= SYNC_READ_MAX) {
       try {
-        return readRangeSync(p, offset, length);
+        return readRangeSync(p, offset, length, into);
       } catch (err) {
         if (MISSING.has(errCode(err) ?? '')) throw new ObjectNotFoundError(key);
         throw err;
@@ -230,7 +232,7 @@ export class FilesystemObjectStore implements ObjectStore {
       const st = await fh.stat();
       if (!st.isFile()) throw new ObjectNotFoundError(key);
       const n = Math.max(0, Math.min(length, st.size - offset));
-      const out = Buffer.allocUnsafe(n);
+      const out = into === undefined ? Buffer.allocUnsafe(n) : into.subarray(0, n);
       let got = 0;
       while (got < n) {
         const { bytesRead } = await fh.read(out, got, n - got, offset + got);

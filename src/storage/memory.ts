@@ -1,5 +1,5 @@
 import { ObjectNotFoundError } from './errors.js';
-import { compareKeys, validateObjectKey, validateRange, type ObjectInfo, type ObjectStore } from './object-store.js';
+import { checkInto, compareKeys, validateObjectKey, validateRange, type ObjectInfo, type ObjectStore } from './object-store.js';
 
 /** In-process object store, for tests and single-process experiments. Stores copies. */
 export class MemoryObjectStore implements ObjectStore {
@@ -12,12 +12,15 @@ export class MemoryObjectStore implements ObjectStore {
     return Buffer.from(o.data);
   }
 
-  async getRange(key: string, offset: number, length: number): Promise<Buffer> {
+  async getRange(key: string, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     validateObjectKey(key);
     validateRange(offset, length);
     const o = this.objects.get(key);
     if (o === undefined) throw new ObjectNotFoundError(key);
-    return Buffer.from(o.data.subarray(Math.min(offset, o.data.length), Math.min(offset + length, o.data.length)));
+    const part = o.data.subarray(Math.min(offset, o.data.length), Math.min(offset + length, o.data.length));
+    if (into === undefined) return Buffer.from(part);
+    checkInto(into, length);
+    return into.subarray(0, part.copy(into));
   }
 
   async put(key: string, data: Buffer): Promise<void> {

@@ -65,6 +65,25 @@ export function runObjectStoreConformance(name: string, makeStore: () => Promise
       await assert.rejects(store.getRange(p + 'r', -1, 5), RangeError);
     });
 
+    it('reads a byte range into a given buffer and returns a view of it', async () => {
+      const p = prefix();
+      await store.put(p + 'r', Buffer.from('0123456789'));
+      const into = Buffer.alloc(8, '.');
+      const got = await store.getRange(p + 'r', 3, 4, into);
+      assert.equal(got.toString(), '3456');
+      assert.equal(got.buffer, into.buffer);
+      assert.equal(into.toString(), '3456....');
+      assert.equal((await store.getRange(p + 'r', 8, 5, Buffer.alloc(5))).toString(), '89');
+      // Larger than what the filesystem reads synchronously: the other path.
+      const big = Buffer.alloc(3 << 20, 7);
+      await store.put(p + 'big', big);
+      const intoBig = Buffer.alloc(3 << 20);
+      const gotBig = await store.getRange(p + 'big', 1, (3 << 20) - 1, intoBig);
+      assert.equal(gotBig.buffer, intoBig.buffer);
+      assert.ok(gotBig.equals(big.subarray(1)));
+      await assert.rejects(store.getRange(p + 'r', 0, 9, Buffer.alloc(4)), RangeError);
+    });
+
     it('deletes idempotently', async () => {
       const p = prefix();
       await store.put(p + 'a/b/c', Buffer.from('x'));

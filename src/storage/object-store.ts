@@ -16,9 +16,11 @@ export interface ObjectStore {
   get(key: string): Promise<Buffer>;
   /**
    * Bytes [offset, offset+length) of the object, shorter when the object ends first and empty
-   * when offset is at or past its end; ObjectNotFoundError when missing.
+   * when offset is at or past its end; ObjectNotFoundError when missing. With `into` (at least
+   * `length` bytes), the bytes are read into it and a view of it is returned: a reader that
+   * recycles its buffers allocates nothing.
    */
-  getRange(key: string, offset: number, length: number): Promise<Buffer>;
+  getRange(key: string, offset: number, length: number, into?: Buffer): Promise<Buffer>;
   /** Stores `data` atomically under `key`; keeps no reference to `data` once it resolves (callers reuse buffers). */
   put(key: string, data: Buffer): Promise<void>;
   /** Removes the object; deleting a missing key is not an error. */
@@ -44,6 +46,11 @@ export function validateObjectKey(key: string): void {
 export function validateRange(offset: number, length: number): void {
   if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`invalid range offset ${offset}`);
   if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`invalid range length ${length}`);
+}
+
+/** getRange's `into` must hold the whole range. */
+export function checkInto(into: Buffer, length: number): void {
+  if (into.length < length) throw new RangeError(`read buffer of ${into.length} bytes for a range of ${length}`);
 }
 
 /**

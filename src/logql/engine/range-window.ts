@@ -161,6 +161,8 @@ async function loadSource(run: Run, router: SeriesRouter<WindowSeries>, reader: 
         }
       }
     }
+    // The samples are copies: the group's buffers may serve the next reads.
+    g.release();
     if (s.n > 0) return true;
   }
   return false;
