@@ -1,3 +1,5 @@
+import { BufferPool } from '../chunk/buffer-pool.js';
+
 /** The smallest buffer handed out (sizes are powers of two from here). */
 const MIN_SIZE = 64 * 1024;
 
@@ -10,37 +12,31 @@ const MIN_SIZE = 64 * 1024;
  * for reuse, the rest is left to the garbage collector.
  */
 export class ReadBufferPool {
-  private readonly free = new Map<number, Buffer[]>();
-  private freeBytes = 0;
+  private readonly pool: BufferPool;
 
   /**
    * `poison`: fill buffers given back with 0xdb, so that a reader still using one reads garbage
    * (checksum errors, wrong results) in tests instead of going unnoticed.
    */
-  constructor(private readonly maxFreeBytes: number, private readonly poison = false) {}
+  constructor(maxFreeBytes: number, private readonly poison = false) {
+    this.pool = new BufferPool(maxFreeBytes);
+  }
 
   /** A buffer of at least `length` bytes, its contents undefined. */
   take(length: number): Buffer {
-    const size = sizeFor(length);
-    const b = this.free.get(size)?.pop();
-    if (b === undefined) return Buffer.allocUnsafeSlow(size);
-    this.freeBytes -= size;
-    return b;
+    return this.pool.take(sizeFor(length));
   }
 
   /** Gives back a buffer from take(); nothing may use it afterwards. */
   give(b: Buffer): void {
-    if (b.length !== sizeFor(b.length) || this.freeBytes + b.length > this.maxFreeBytes) return;
+    if (b.length !== sizeFor(b.length)) return;
     if (this.poison) b.fill(0xdb);
-    let list = this.free.get(b.length);
-    if (list === undefined) this.free.set(b.length, (list = []));
-    list.push(b);
-    this.freeBytes += b.length;
+    this.pool.release(b);
   }
 
   /** Bytes waiting for reuse. */
   get idleBytes(): number {
-    return this.freeBytes;
+    return this.pool.size;
   }
 }
 
