@@ -9,8 +9,8 @@ import { EntryFilter } from './entry-filter.js';
 
 /**
  * A compressed block held in memory. It may get an entry filter for duplicate checks, also after
- * its chunk closed (a closed chunk stays in its stream until flushed, and a late entry is checked
- * against it): built the first time a check has to decompress the block, since in-order streams
+ * its chunk closed (a closed chunk stays in its stream until flushed and no longer retained, and a
+ * late entry is checked against it): built the first time a check has to decompress the block, since in-order streams
  * never check cut blocks at all.
  */
 export class CutBlock implements BlockSource, BlockToWrite {

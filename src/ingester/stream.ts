@@ -250,7 +250,7 @@ export class Stream {
     return this.closed.length + (this.head.entryCount > 0 ? 1 : 0);
   }
 
-  /** Closed chunks stay until flushed: a late entry may repeat one of theirs (checked through their entry filters). */
+  /** Closed chunks stay until flushed and retained long enough: a late entry may repeat one of theirs (checked through their entry filters). */
   private isDuplicateInClosed(ts: Nanos, line: Buffer): boolean {
     for (const c of this.closed) if (c.chunk.contains(ts, line)) return true;
     return false;

@@ -46,15 +46,15 @@ class ChunkCache {
 const CHUNK_CACHE_BYTES = 32 << 20;
 const cache = new ChunkCache(CHUNK_CACHE_BYTES);
 /**
- * A selection caches the chunks it reads until it has read this much: a scan larger than the
- * cache would only push out what smaller, repeated queries (dashboards) read again, and the rest
- * of its reads go to recycled buffers instead of new ones.
- */
-/**
  * The test suite sets SKALD_TEST_RECYCLE=1: every read then goes to a recycled buffer, poisoned
  * when given back, so a reader that keeps using a chunk after releasing it fails its tests.
  */
 const TEST_RECYCLE = process.env.SKALD_TEST_RECYCLE === '1';
+/**
+ * A selection caches the chunks it reads until it has read this much: a scan larger than the
+ * cache would only push out what smaller, repeated queries (dashboards) read again, and the rest
+ * of its reads go to recycled buffers instead of new ones.
+ */
 const CACHE_ADMIT_BYTES = TEST_RECYCLE ? 0 : CHUNK_CACHE_BYTES / 2;
 /** Recycled chunk read buffers. */
 const readBuffers = new ReadBufferPool(32 << 20, TEST_RECYCLE);

@@ -2,7 +2,7 @@ import { readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 /** How much nicer bulk worker threads are than the process. */
-export const WORKER_NICE = 10;
+const WORKER_NICE = 10;
 
 /**
  * Lowers the calling thread's CPU priority (Linux threads have their own): a worker doing bulk
