@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Labels } from '../model/labels.js';
 import type { EntryBatch } from './batch.js';
-import { blockFrames, compressBlock, decodeBlock, decompressBlock, decompressHead, encodeBlock, MAX_BLOCK_SPAN, viewBlock, viewColumns } from './block.js';
+import { blockFrames, compressBlock, concatenatesFrames, decodeBlock, decompressBlock, decompressHead, encodeBlock, MAX_BLOCK_SPAN, mergeBlocks, viewBlock, viewColumns } from './block.js';
 import { CHUNK_ENCODINGS, getCodec } from './codec.js';
 import { CorruptChunkError } from './errors.js';
 import { flatten, type FlatEntry } from './test-util.js';
@@ -27,6 +27,64 @@ const md = (...kv: string[]): Labels => {
   for (let i = 0; i < kv.length; i += 2) out.push({ name: kv[i], value: kv[i + 1] });
   return out;
 };
+
+describe('mergeBlocks', () => {
+  const entriesOf = (n: number, t0: bigint, withMd: boolean): FlatEntry[] =>
+    Array.from({ length: n }, (_, i) => ({ ts: t0 + BigInt(i * 3), line: i % 4 === 0 ? '' : `line ${i} of ${t0}`, md: withMd && i % 2 ? md('k', `v${i % 3}`) : [] }));
+  for (const enc of ['zstd', 'none'] as const) {
+    it(`joins blocks without compressing their lines again (${enc})`, () => {
+      const codec = getCodec(enc);
+      const partsOf = (groups: FlatEntry[][]) => groups.map((g) => {
+        const raw = encodeBlock(batchOf(g));
+        const linesSize = g.reduce((n, e) => n + Buffer.byteLength(e.line), 0);
+        return { data: compressBlock(codec, raw, linesSize), minTs: g[0].ts, maxTs: g[g.length - 1].ts, rawLength: raw.length, linesSize };
+      });
+      const merged = (groups: FlatEntry[][]) => {
+        const parts = partsOf(groups);
+        const m = mergeBlocks(codec, parts);
+        const all = groups.flat();
+        assert.equal(m.linesSize, parts.reduce((n, p) => n + p.linesSize, 0));
+        assert.deepEqual(flatten([decodeBlock(decompressBlock(codec, m.data, m.rawLength, m.linesSize, 2), all[0].ts)]), all);
+        return { m, all };
+      };
+      // One part with metadata (ids unchanged), an all-empty-lines part, equal timestamps across parts.
+      const { m, all } = merged([entriesOf(5, 1000n, false), entriesOf(4, 1012n, true), entriesOf(1, 2000n, false).map((e) => ({ ...e, line: '' })), entriesOf(6, 2000n, false)]);
+      // The head is the one a block of all entries would have.
+      const whole = encodeBlock(batchOf(all));
+      assert.equal(m.rawLength, whole.length);
+      assert.deepEqual(decompressHead(codec, m.data, m.rawLength, m.linesSize), whole.subarray(0, whole.length - m.linesSize));
+      // Several parts with metadata: symbol ids of later parts are shifted.
+      merged([entriesOf(3, 10n, true), entriesOf(4, 20n, false), entriesOf(5, 40n, true), entriesOf(2, 90n, true)]);
+      assert.throws(() => mergeBlocks(codec, partsOf([entriesOf(3, 100n, false), entriesOf(3, 50n, false)])), RangeError);
+    });
+  }
+
+  it('holds exactly the entries of its parts (property)', () => {
+    const codec = getCodec('zstd');
+    const entry = fc.record({
+      gap: fc.bigInt({ min: 0n, max: 1000n }),
+      line: fc.string({ maxLength: 20 }),
+      md: fc.array(fc.tuple(fc.constantFrom('a', 'b', 'trace'), fc.string({ maxLength: 5 })), { maxLength: 2 }),
+    });
+    fc.assert(fc.property(fc.array(fc.array(entry, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }), (groups) => {
+      let t = 1_700_000_000_000_000_000n;
+      const flat = groups.map((g) => g.map((e) => ({ ts: (t += e.gap), line: e.line, md: e.md.map(([name, value]) => ({ name, value })) })));
+      const parts = flat.map((g) => {
+        const raw = encodeBlock(batchOf(g));
+        const linesSize = g.reduce((n, e) => n + Buffer.byteLength(e.line), 0);
+        return { data: compressBlock(codec, raw, linesSize), minTs: g[0].ts, maxTs: g[g.length - 1].ts, rawLength: raw.length, linesSize };
+      });
+      const m = mergeBlocks(codec, parts);
+      const all = flat.flat();
+      assert.deepEqual(flatten([decodeBlock(decompressBlock(codec, m.data, m.rawLength, m.linesSize, 2), all[0].ts)]), all);
+    }), { numRuns: 200 });
+  });
+
+  it('refuses codecs whose frames do not concatenate', () => {
+    for (const enc of CHUNK_ENCODINGS) assert.equal(concatenatesFrames(getCodec(enc)), enc === 'zstd' || enc === 'none', enc);
+    assert.throws(() => mergeBlocks(getCodec('snappy'), []), TypeError);
+  });
+});
 
 describe('block', () => {
   it('round-trips entries with and without metadata', () => {

@@ -35,8 +35,15 @@ export type BlockVersion = 1 | 2;
  * With `w` (reset here), the result is a view of its buffer, valid until its next use.
  */
 export function encodeBlock(b: EntryBatch, w: ByteWriter = new ByteWriter(b.lines.length + b.count * 6 + 16)): Buffer {
-  const n = b.count;
   w.reset();
+  encodeHead(w, b);
+  w.bytes(b.lines.subarray(b.lineStart[0], b.lineStart[b.count]));
+  return w.finish();
+}
+
+/** The head of a format-2 raw block: every column but the lines. */
+function encodeHead(w: ByteWriter, b: ColumnBatch): void {
+  const n = b.count;
   w.uvarint(n);
   if (n > 0) {
     // Deltas from int64 halves: exact as doubles (a delta is at most MAX_BLOCK_SPAN), no bigint per entry.
@@ -54,17 +61,15 @@ export function encodeBlock(b: EntryBatch, w: ByteWriter = new ByteWriter(b.line
   const ls = b.lineStart;
   for (let i = 0; i < n; i++) w.uvarint(ls[i + 1] - ls[i]);
   encodeMetadata(w, b);
-  w.bytes(b.lines.subarray(ls[0], ls[n]));
-  return w.finish();
 }
 
-function hasMetadata(b: EntryBatch): boolean {
+function hasMetadata(b: ColumnBatch): boolean {
   if (b.metadata === null) return false;
   for (const m of b.metadata) if (m.length > 0) return true;
   return false;
 }
 
-function encodeMetadata(w: ByteWriter, b: EntryBatch): void {
+function encodeMetadata(w: ByteWriter, b: ColumnBatch): void {
   if (!hasMetadata(b)) {
     w.u8(0);
     return;
@@ -116,6 +121,125 @@ export function compressBlock(codec: Codec, raw: Buffer, linesSize: number): Buf
   prefix.uvarint(head.length);
   prefix.u32(checksum(head));
   return Buffer.concat([prefix.finish(), head, lines]);
+}
+
+/**
+ * Whether the codec's frames, stored back to back, decompress to the concatenation of their
+ * contents: zstd (RFC 8878 data is one or more frames) and stored bytes. Blocks of such a chunk
+ * can be merged without compressing their lines again (mergeBlocks).
+ */
+export function concatenatesFrames(codec: Codec): boolean {
+  return codec.encoding === 'zstd' || codec.encoding === 'none';
+}
+
+/** A compressed format-2 block and what its block-table row says of it. */
+export interface StoredBlock {
+  readonly data: Buffer;
+  readonly minTs: bigint;
+  readonly maxTs: bigint;
+  readonly rawLength: number;
+  readonly linesSize: number;
+}
+
+/**
+ * One format-2 block with the entries of `parts` (consecutive blocks in time order, their
+ * span within MAX_BLOCK_SPAN), for a codec that concatenatesFrames. The lines frames are kept
+ * as they are, back to back; the raw heads are joined byte-wise (each part's first timestamp
+ * delta rebased on the previous part's last entry, symbol ids shifted past the symbols of the
+ * parts before) and compressed again: a few percent of the bytes. Small blocks, cut early
+ * under memory pressure, become one block at a fraction of what compressing them again costs.
+ */
+export function mergeBlocks(codec: Codec, parts: readonly StoredBlock[]): { data: Buffer; rawLength: number; linesSize: number } {
+  if (!concatenatesFrames(codec)) throw new TypeError(`${codec.encoding} frames cannot be merged`);
+  const heads = parts.map((p) => headLayout(decompressHead(codec, p.data, p.rawLength, p.linesSize)));
+  let count = 0;
+  let linesSize = 0;
+  let symbols = 0;
+  let bytes = 16;
+  for (let k = 0; k < parts.length; k++) {
+    count += heads[k].count;
+    linesSize += parts[k].linesSize;
+    symbols += heads[k].symbols;
+    bytes += heads[k].raw.length + 8;
+  }
+  const w = new ByteWriter(bytes);
+  w.uvarint(count);
+  for (let k = 0; k < parts.length; k++) {
+    const h = heads[k];
+    if (h.count === 0) continue;
+    if (k === 0) {
+      w.bytes(h.raw.subarray(h.deltasAt, h.lengthsAt));
+      continue;
+    }
+    // The first delta is from the part's own minTs; in the merged block it is from the previous entry.
+    const v = new Varints(h.raw, h.deltasAt, h.lengthsAt, 'block timestamps');
+    const first = parts[k].minTs + BigInt(v.next()) - parts[k - 1].maxTs;
+    if (first < 0n) throw new RangeError('merged blocks must be in time order');
+    w.uvarint(Number(first));
+    w.bytes(h.raw.subarray(v.p, h.lengthsAt));
+  }
+  for (const h of heads) w.bytes(h.raw.subarray(h.lengthsAt, h.flagAt));
+  if (symbols === 0 && heads.every((h) => h.pairsAt < 0)) w.u8(0);
+  else {
+    w.u8(1);
+    w.uvarint(symbols);
+    for (const h of heads) if (h.pairsAt >= 0) w.bytes(h.raw.subarray(h.flagAt + 1 + h.symbolsLength, h.pairsAt));
+    let shift = 0;
+    for (const h of heads) {
+      if (h.pairsAt < 0) {
+        for (let i = 0; i < h.count; i++) w.u8(0);
+        continue;
+      }
+      const v = new Varints(h.raw, h.pairsAt, h.raw.length, 'block metadata');
+      for (let i = 0; i < h.count; i++) {
+        const pairs = v.next();
+        w.uvarint(pairs);
+        for (let j = 0; j < 2 * pairs; j++) w.uvarint(v.next() + shift);
+      }
+      if (v.p !== h.raw.length) throw new CorruptChunkError(`block metadata has ${h.raw.length - v.p} extra bytes`);
+      shift += h.symbols;
+    }
+  }
+  const rawHead = w.finish();
+  const head = codec.compress(rawHead);
+  const prefix = new ByteWriter(12);
+  prefix.uvarint(head.length);
+  prefix.u32(checksum(head));
+  const lines = parts.map((p) => blockFrames(p.data, p.rawLength, p.linesSize).lines);
+  return { data: Buffer.concat([prefix.finish(), head, ...lines]), rawLength: rawHead.length + linesSize, linesSize };
+}
+
+/** Where the sections of a raw format-2 head start (pairsAt -1: no metadata). */
+interface HeadLayout {
+  readonly raw: Buffer;
+  readonly count: number;
+  readonly deltasAt: number;
+  readonly lengthsAt: number;
+  readonly flagAt: number;
+  readonly symbols: number;
+  /** Bytes of the symbol count varint. */
+  readonly symbolsLength: number;
+  readonly pairsAt: number;
+}
+
+function headLayout(raw: Buffer): HeadLayout {
+  const v = new Varints(raw, 0, raw.length, 'block head');
+  const count = v.next();
+  const deltasAt = v.p;
+  for (let i = 0; i < count; i++) v.next();
+  const lengthsAt = v.p;
+  for (let i = 0; i < count; i++) v.next();
+  const flagAt = v.p;
+  if (metadataAt(raw, flagAt, raw.length) < 0) return { raw, count, deltasAt, lengthsAt, flagAt, symbols: 0, symbolsLength: 0, pairsAt: -1 };
+  v.p = flagAt + 1;
+  const symbols = v.next();
+  const symbolsLength = v.p - flagAt - 1;
+  for (let i = 0; i < symbols; i++) {
+    const len = v.next();
+    v.p += len;
+  }
+  if (v.p > raw.length) throw new CorruptChunkError('block symbols overrun its head');
+  return { raw, count, deltasAt, lengthsAt, flagAt, symbols, symbolsLength, pairsAt: v.p };
 }
 
 /** The frames of a format-2 block (views of `data`) and the CRC stored for the head frame. */

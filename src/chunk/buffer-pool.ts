@@ -9,8 +9,11 @@ export class BufferPool {
   private readonly free = new Map<number, Buffer[]>();
   private freeBytes = 0;
 
-  /** `maxFreeBytes` bounds what the pool keeps; buffers released beyond it are left to the GC. */
-  constructor(private readonly maxFreeBytes: number) {}
+  /**
+   * `maxFreeBytes` bounds what the pool keeps; buffers released beyond it are left to the GC.
+   * `alloc` makes a new buffer of `size` bytes.
+   */
+  constructor(private readonly maxFreeBytes: number, private readonly alloc: (size: number) => Buffer = Buffer.allocUnsafeSlow) {}
 
   /** A buffer of exactly `size` bytes (contents undefined). */
   take(size: number): Buffer {
@@ -20,7 +23,7 @@ export class BufferPool {
       this.freeBytes -= size;
       return b;
     }
-    return Buffer.allocUnsafeSlow(size);
+    return this.alloc(size);
   }
 
   release(b: Buffer): void {

@@ -1,6 +1,6 @@
 import { sliceBatch, lowerBound, type EntryBatch } from './batch.js';
 import type { BlockSource } from './block-source.js';
-import { compressBlock, decodeBlock, decompressBlock, encodeBlock, MAX_BLOCK_SPAN } from './block.js';
+import { compressBlock, concatenatesFrames, decodeBlock, decompressBlock, encodeBlock, MAX_BLOCK_SPAN, mergeBlocks } from './block.js';
 import type { ByteWriter } from './bytes.js';
 import { checksum } from './checksum.js';
 import type { BlockToWrite } from './chunk-format.js';
@@ -25,20 +25,36 @@ export class CutBlock implements BlockSource, BlockToWrite {
   private readonly codec: Codec;
   private filter: EntryFilter | null = null;
 
-  /** `scratch`, when given, holds the raw block while it is compressed (reused across blocks). */
-  constructor(batch: EntryBatch, codec: Codec, seq: number, scratch?: ByteWriter) {
-    const raw = encodeBlock(batch, scratch);
-    this.minTs = batch.ts[0];
-    this.maxTs = batch.ts[batch.count - 1];
-    this.entries = batch.count;
-    this.rawLength = raw.length;
-    this.linesSize = batch.lineStart[batch.count];
-    const data = compressBlock(codec, raw, this.linesSize);
-    // A codec that stores the bytes as they are hands back the scratch buffer itself.
-    this.data = scratch !== undefined && data.buffer === raw.buffer ? Buffer.from(data) : data;
-    this.crc = checksum(this.data);
+  private constructor(block: Omit<BlockToWrite, 'crc'>, codec: Codec, seq: number) {
+    this.minTs = block.minTs;
+    this.maxTs = block.maxTs;
+    this.entries = block.entries;
+    this.rawLength = block.rawLength;
+    this.linesSize = block.linesSize;
+    this.data = block.data;
+    this.crc = checksum(block.data);
     this.seq = seq;
     this.codec = codec;
+  }
+
+  /** A block of a sorted batch. `scratch`, when given, holds the raw block while it is compressed (reused across blocks). */
+  static compress(batch: EntryBatch, codec: Codec, seq: number, scratch?: ByteWriter): CutBlock {
+    const raw = encodeBlock(batch, scratch);
+    const linesSize = batch.lineStart[batch.count];
+    const data = compressBlock(codec, raw, linesSize);
+    return new CutBlock({
+      minTs: batch.ts[0], maxTs: batch.ts[batch.count - 1], entries: batch.count, rawLength: raw.length, linesSize,
+      // A codec that stores the bytes as they are hands back the scratch buffer itself.
+      data: scratch !== undefined && data.buffer === raw.buffer ? Buffer.from(data) : data,
+    }, codec, seq);
+  }
+
+  /** One block holding consecutive blocks (time order, span within MAX_BLOCK_SPAN), their lines not compressed again (mergeBlocks). */
+  static merge(parts: readonly CutBlock[], codec: Codec, seq: number): CutBlock {
+    const m = mergeBlocks(codec, parts);
+    let entries = 0;
+    for (const p of parts) entries += p.entries;
+    return new CutBlock({ minTs: parts[0].minTs, maxTs: parts[parts.length - 1].maxTs, entries, ...m }, codec, seq);
   }
 
   /** lh is lineSampleHash of the line. True when unsure (no filter yet). */
@@ -91,5 +107,33 @@ export function splitBySize(b: EntryBatch, blockSize: number): EntryBatch[] {
     }
   }
   if (start < b.count) out.push(sliceBatch(b, start, b.count));
+  return out;
+}
+
+/**
+ * Runs of consecutive small blocks merged into blocks of up to `blockSize` raw bytes (for codecs
+ * whose frames concatenate; others are returned as they are). Blocks must be in time order.
+ * Under memory pressure heads are cut small (tens of KB); a query pays a fixed cost per block
+ * on top of its bytes, so closed chunks keep few, full blocks.
+ */
+export function coalesceBlocks(blocks: readonly CutBlock[], codec: Codec, blockSize: number): CutBlock[] {
+  if (!concatenatesFrames(codec) || blocks.length < 2) return [...blocks];
+  const out: CutBlock[] = [];
+  let run: CutBlock[] = [];
+  let runRaw = 0;
+  const flush = (): void => {
+    if (run.length === 1) out.push(run[0]);
+    // The first part's seq: seqs stay ascending in time order, also for readers holding the parts.
+    else if (run.length > 1) out.push(CutBlock.merge(run, codec, run[0].seq));
+    run = [];
+    runRaw = 0;
+  };
+  for (const b of blocks) {
+    const fits = run.length > 0 && runRaw + b.rawLength <= blockSize && b.maxTs - run[0].minTs <= MAX_BLOCK_SPAN;
+    if (!fits) flush();
+    run.push(b);
+    runRaw += b.rawLength;
+  }
+  flush();
   return out;
 }

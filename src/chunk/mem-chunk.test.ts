@@ -182,6 +182,39 @@ describe('MemChunk', () => {
     assert.equal(at, pack.length);
   });
 
+  for (const enc of ['zstd', 'none', 'snappy'] as ChunkEncoding[]) {
+    it(`merges blocks cut small into full ones when serialized (${enc}), keeping every entry`, () => {
+      const c = new MemChunk({ encoding: enc, blockSize: 16 * 1024 });
+      const entries = Array.from({ length: 1200 }, (_, i) => ({
+        ts: T0 + BigInt(i >> 1), line: i % 50 === 0 ? '' : line(i),
+        md: i % 7 === 0 ? [{ name: 'trace_id', value: `t${i % 3}` }] : [],
+      }));
+      // Cut every 40 entries (~3.5 KB), as memory pressure does.
+      entries.forEach((e, i) => {
+        c.append(e.ts, Buffer.from(e.line), e.md);
+        if (i % 40 === 39) c.cutHead();
+      });
+      assert.equal(c.blockCount, 30);
+      c.close();
+      assert.equal(c.blockCount, 30, 'closing alone merges nothing');
+      const encoded = c.encode();
+      const merges = enc !== 'snappy';
+      if (merges) {
+        assert.ok(c.blockCount <= 8, `${c.blockCount} blocks after close`);
+        for (const m of c.blockStats()) assert.ok(m.rawLength <= 16 * 1024);
+      } else assert.equal(c.blockCount, 30, 'snappy frames do not concatenate');
+      assert.deepEqual(flatten(c.batches(...ALL)), entries);
+      const s = decodeChunk(encoded);
+      assert.equal(s.blockCount, c.blockCount);
+      assert.deepEqual(c.encode(), encoded);
+      assert.deepEqual(flatten(s.batches(...ALL)), entries);
+      assert.equal(s.countInRange(T0 + 100n, T0 + 400n), 600);
+      // Duplicate checks still see merged blocks.
+      assert.equal(c.contains(entries[777].ts, Buffer.from(entries[777].line)), true);
+      assert.equal(c.contains(entries[777].ts, Buffer.from('absent')), false);
+    });
+  }
+
   it('handles an empty chunk', () => {
     const c = new MemChunk({ encoding: 'gzip' });
     assert.deepEqual([...c.batches(...ALL)], []);

@@ -5,7 +5,7 @@ import { sliceBatchByTime, batchLine, type EntryBatch } from './batch.js';
 import { clusterSources, countSources, mergeCluster, readSources, type BlockSource } from './block-source.js';
 import { encodeChunk, type BlockMeta } from './chunk-format.js';
 import { getCodec, type Codec } from './codec.js';
-import { CutBlock, splitBySize, splitBySpan } from './cut-block.js';
+import { coalesceBlocks, CutBlock, splitBySize, splitBySpan } from './cut-block.js';
 import { DedupeIndex } from './dedupe-index.js';
 import { lineSampleHash } from './entry-filter.js';
 import { ByteWriter } from './bytes.js';
@@ -67,6 +67,7 @@ export class MemChunk {
   private compressed = 0;
   private rawCut = 0;
   private sealed = false;
+  private coalesced = false;
   private fp: bigint | null = null;
 
   constructor(opts: MemChunkOptions) {
@@ -202,7 +203,7 @@ export class MemChunk {
   }
 
   private addBlock(batch: EntryBatch): void {
-    const b = new CutBlock(batch, this.codec, this.seq++, scratch);
+    const b = CutBlock.compress(batch, this.codec, this.seq++, scratch);
     this.blocks.push(b);
     this.compressed += b.data.length;
     this.rawCut += b.rawLength;
@@ -236,6 +237,23 @@ export class MemChunk {
     this.blocks.forEach((b, i) => b.seal(i));
   }
 
+  /**
+   * Merges runs of small blocks (see coalesceBlocks), once, when the chunk is first serialized:
+   * at flush, one pack at a time, rather than when memory pressure closes hundreds of chunks in
+   * one go on the push path.
+   */
+  private coalesce(): void {
+    if (this.coalesced) return;
+    this.coalesced = true;
+    this.blocks = coalesceBlocks(this.blocks, this.codec, this.blockSize);
+    this.compressed = 0;
+    this.rawCut = 0;
+    for (const b of this.blocks) {
+      this.compressed += b.data.length;
+      this.rawCut += b.rawLength;
+    }
+  }
+
   /** The serialized chunk (closes the chunk first). */
   encode(): Buffer {
     return this.serialize();
@@ -251,6 +269,7 @@ export class MemChunk {
 
   private serialize(into?: ByteWriter): Buffer {
     this.close();
+    this.coalesce();
     return encodeChunk({ encoding: this.encoding, fingerprint: this.fingerprint, labels: this.labels, blocks: this.blocks }, into);
   }
 

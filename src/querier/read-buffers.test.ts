@@ -7,6 +7,7 @@ describe('ReadBufferPool', () => {
     const pool = new ReadBufferPool(1 << 20);
     const a = pool.take(100_000);
     assert.equal(a.length, 128 * 1024);
+    assert.ok(a.buffer instanceof SharedArrayBuffer, 'scan workers read it in place');
     assert.equal(pool.take(10).length, 64 * 1024);
     pool.give(a);
     assert.equal(pool.idleBytes, 128 * 1024);

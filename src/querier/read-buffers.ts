@@ -10,6 +10,11 @@ const MIN_SIZE = 64 * 1024;
  * cost about ten full collections per query before reads were recycled (docs/performance.md).
  * Sizes are rounded up to powers of two so buffers fit later chunks; at most `maxFreeBytes` wait
  * for reuse, the rest is left to the garbage collector.
+ *
+ * The buffers are shared memory, so the scan workers read a chunk's blocks where it was read to
+ * instead of a copy (src/querier/scan-pool). A buffer is given back once its group's jobs are
+ * done; a job still running after that (its query aborted) may read the next chunk's bytes, and
+ * its reply is discarded.
  */
 export class ReadBufferPool {
   private readonly pool: BufferPool;
@@ -19,7 +24,7 @@ export class ReadBufferPool {
    * (checksum errors, wrong results) in tests instead of going unnoticed.
    */
   constructor(maxFreeBytes: number, private readonly poison = false) {
-    this.pool = new BufferPool(maxFreeBytes);
+    this.pool = new BufferPool(maxFreeBytes, (size) => Buffer.from(new SharedArrayBuffer(size)));
   }
 
   /** A buffer of at least `length` bytes, its contents undefined. */

@@ -4,7 +4,7 @@ import { blockFrames, compressBlock } from '../../chunk/block.js';
 import { checksum } from '../../chunk/checksum.js';
 import { getCodec } from '../../chunk/index.js';
 import { ScanPool, ScanWorkerError } from './pool.js';
-import { BLOCK_FIELDS, FAILED, NOT_FOUND } from './protocol.js';
+import { BLOCK_FIELDS, FAILED, NOT_FOUND, PACKED } from './protocol.js';
 
 /** A format-2 block: a small head, then `lines`. */
 function block(lines: string): { data: Buffer; rawLength: number; linesSize: number } {
@@ -20,7 +20,7 @@ function job(pool: ScanPool, needle: string | string[], blocks: { data: Buffer; 
   let off = 0;
   blocks.forEach((b, i) => {
     data.set(b.data, off);
-    desc.set([off, b.data.length, b.rawLength, b.linesSize, crc], i * BLOCK_FIELDS);
+    desc.set([PACKED, off, b.data.length, b.rawLength, b.linesSize, crc], i * BLOCK_FIELDS);
     off += b.data.length;
   });
   return { encoding: 'zstd' as const, needles: (Array.isArray(needle) ? needle : [needle]).map((n) => new Uint8Array(Buffer.from(n))), data, blocks: desc };
@@ -50,6 +50,29 @@ describe('ScanPool', () => {
     // Several literals: a block must hold every one.
     const r3 = await pool.scan(job(pool, ['needle', 'xyz'], blocks));
     assert.deepEqual([...r3.found].map((f) => f >= 0), [false, true, false, false]);
+  });
+
+  it('reads blocks in shared memory in place, beside packed ones', async () => {
+    const pool = newPool(1);
+    const blocks = [block('no match\n'), block('a needle here\n'), block('needle again\n')];
+    // Blocks 0 and 2 at odd offsets of one shared buffer, block 1 packed into the job's data.
+    const sab = new SharedArrayBuffer(4096);
+    const view = Buffer.from(sab);
+    const at = [7, 0, 7 + blocks[0].data.length + 3];
+    view.set(blocks[0].data, at[0]);
+    view.set(blocks[2].data, at[2]);
+    const data = pool.buffer(blocks[1].data.length);
+    data.set(blocks[1].data);
+    const desc = new Int32Array(3 * BLOCK_FIELDS);
+    desc.set([0, at[0], blocks[0].data.length, blocks[0].rawLength, blocks[0].linesSize, 1], 0);
+    desc.set([PACKED, 0, blocks[1].data.length, blocks[1].rawLength, blocks[1].linesSize, 1], BLOCK_FIELDS);
+    desc.set([0, at[2], blocks[2].data.length, blocks[2].rawLength, blocks[2].linesSize, 1], 2 * BLOCK_FIELDS);
+    const r = await pool.scan({ encoding: 'zstd', needles: [new Uint8Array(Buffer.from('needle'))], data, shared: [sab], blocks: desc });
+    assert.deepEqual([...r.found].map((f) => f >= 0), [false, true, true]);
+    assert.deepEqual([...r.crcs], blocks.map((b) => checksum(b.data)));
+    assert.equal(Buffer.from(r.lines.buffer, r.lines.byteOffset + r.found[2], blocks[2].linesSize).toString(), 'needle again\n');
+    // The shared buffer is not transferred: it stays usable here.
+    assert.equal(view.length, 4096);
   });
 
   it('reports a block that does not decompress, and goes on with the others', async () => {

@@ -12,6 +12,8 @@ export interface ScanJob {
   readonly encoding: ScanRequest['encoding'];
   readonly needles: readonly Uint8Array<ArrayBuffer>[];
   readonly data: Uint8Array<ArrayBufferLike>;
+  /** Buffers the blocks not packed into `data` are read from in place (see BLOCK_FIELDS). */
+  readonly shared?: readonly SharedArrayBuffer[];
   readonly blocks: Int32Array<ArrayBuffer>;
   readonly pipeline?: PipelineTask;
 }
@@ -76,6 +78,7 @@ export class ScanPool {
    * enough, else a new buffer (transferred with the job). Pass it to scan() once.
    */
   buffer(n: number): Uint8Array<ArrayBufferLike> {
+    if (n === 0) return new Uint8Array(0);
     if (n <= SLOT_BYTES && this.freeSlots.length > 0) return new Uint8Array(this.arena, this.freeSlots.pop()! * SLOT_BYTES, n);
     return new Uint8Array(n);
   }
@@ -91,7 +94,7 @@ export class ScanPool {
     const req: ScanRequest = {
       id: this.nextId++, encoding: job.encoding, needles: job.needles, blocks: job.blocks,
       data: shared ? null : job.data as Uint8Array<ArrayBuffer>,
-      arenaOffset: shared ? job.data.byteOffset : 0, arenaLength: shared ? job.data.byteLength : 0,
+      arenaOffset: shared ? job.data.byteOffset : 0, arenaLength: shared ? job.data.byteLength : 0, shared: job.shared ?? [],
       ...(job.pipeline !== undefined ? { pipeline: job.pipeline } : {}),
     };
     if (job.pipeline !== undefined) this.pipelineJobs++;

@@ -5,7 +5,7 @@ import { ClientClosedError } from '../../util/errors.js';
 import type { ChunkGroup, ReadStats } from '../series-plan.js';
 import type { ScanBlock, Segment, SeriesSource } from '../sources.js';
 import type { ScanPool } from './pool.js';
-import { BLOCK_FIELDS, FAILED, LOCAL, type PipelineReply, type PipelineSpec, type PipelineTask, type ScanReply } from './protocol.js';
+import { BLOCK_FIELDS, FAILED, LOCAL, PACKED, type PipelineReply, type PipelineSpec, type PipelineTask, type ScanReply } from './protocol.js';
 
 /** The labels of worker samples: what routing a sample to its series needs. */
 export type SampleLabels = Pick<ResultLabels, 'all' | 'key'>;
@@ -216,20 +216,38 @@ export class Prescan {
   private async submit(
     picked: readonly { seg: Segment; block: ScanBlock; stream: number }[], streams: readonly SeriesSource[], state: JobState,
   ): Promise<Map<Segment, Found> | undefined> {
-    // A copy: a view would send the whole buffer under it (a chunk, or the Buffer pool).
-    const bytes = picked.reduce((n, x) => n + x.block.data.length, 0);
+    // Blocks in shared memory (recycled chunk reads) are read in place. The others are copied:
+    // a view would send the whole buffer under it (a chunk, or the Buffer pool).
+    let bytes = 0;
+    for (const { block } of picked) if (!(block.data.buffer instanceof SharedArrayBuffer)) bytes += block.data.length;
     const data = this.pool.buffer(bytes);
+    const shared: SharedArrayBuffer[] = [];
     const blocks = new Int32Array(picked.length * BLOCK_FIELDS);
     let off = 0;
-    picked.forEach(({ block }, i) => {
-      data.set(block.data, off);
-      blocks.set([off, block.data.length, block.rawLength, block.linesSize, block.verified() ? 0 : 1], i * BLOCK_FIELDS);
-      off += block.data.length;
-    });
+    for (let i = 0; i < picked.length; i++) {
+      const d = picked[i].block.data;
+      const at = i * BLOCK_FIELDS;
+      if (d.buffer instanceof SharedArrayBuffer) {
+        // Consecutive blocks mostly come from one chunk, so one buffer.
+        let k = shared.lastIndexOf(d.buffer);
+        if (k === -1) k = shared.push(d.buffer) - 1;
+        blocks[at] = k;
+        blocks[at + 1] = d.byteOffset;
+      } else {
+        data.set(d, off);
+        blocks[at] = PACKED;
+        blocks[at + 1] = off;
+        off += d.length;
+      }
+      blocks[at + 2] = d.length;
+      blocks[at + 3] = picked[i].block.rawLength;
+      blocks[at + 4] = picked[i].block.linesSize;
+      blocks[at + 5] = picked[i].block.verified() ? 0 : 1;
+    }
     const pipeline = this.task(picked, streams);
     let reply: ScanReply;
     try {
-      reply = await this.pool.scan({ encoding: picked[0].block.encoding, needles: this.needles, data, blocks, pipeline }, this, state);
+      reply = await this.pool.scan({ encoding: picked[0].block.encoding, needles: this.needles, data, shared, blocks, pipeline }, this, state);
     } catch (err) {
       if (err === WITHDRAWN) return undefined;
       throw err;

@@ -2,10 +2,13 @@ import type { ChunkEncoding } from '../../config/types.js';
 import type { Labels } from '../../model/labels.js';
 
 /**
- * Fields per block in ScanRequest.blocks: offset and length in `data`, rawLength, linesSize,
- * and 1 when the reader wants the CRC of the block's bytes (0: already verified, or in memory).
+ * Fields per block in ScanRequest.blocks: where its bytes are (-1: the job's packed data, k:
+ * `shared[k]`), their offset and length there, rawLength, linesSize, and 1 when the reader wants
+ * the CRC of the block's bytes (0: already verified, or in memory).
  */
-export const BLOCK_FIELDS = 5;
+export const BLOCK_FIELDS = 6;
+/** BLOCK_FIELDS[0] of a block whose bytes were packed into the job's data. */
+export const PACKED = -1;
 
 /** found[] values other than an offset into ScanReply.lines. */
 export const NOT_FOUND = -1;
@@ -55,10 +58,11 @@ export interface ScanWorkerData {
 }
 
 /**
- * A prefilter job: blocks (format 2, their stored bytes packed into the arena at
- * [arenaOffset, arenaOffset + arenaLength), or into `data`, which is then transferred) whose
- * lines frame the worker decompresses and searches for `needles`: literals every wanted line
- * holds, so a block lacking any of them has none. Block offsets are relative to the packed bytes.
+ * A prefilter job: blocks (format 2) whose lines frame the worker decompresses and searches for
+ * `needles`: literals every wanted line holds, so a block lacking any of them has none. A block's
+ * stored bytes are either packed into the arena at [arenaOffset, arenaOffset + arenaLength) or
+ * into `data` (then transferred), or read in place from one of the `shared` buffers (chunk reads
+ * land in shared memory: no copy).
  */
 export interface ScanRequest {
   readonly id: number;
@@ -67,6 +71,7 @@ export interface ScanRequest {
   readonly data: Uint8Array<ArrayBuffer> | null;
   readonly arenaOffset: number;
   readonly arenaLength: number;
+  readonly shared: readonly SharedArrayBuffer[];
   readonly blocks: Int32Array<ArrayBuffer>;
   /** Also run the query's pipeline over the blocks that hold the needles (there may be none). */
   readonly pipeline?: PipelineTask;

@@ -10,7 +10,7 @@ import { checksum } from '../../chunk/checksum.js';
 import { decompressInto } from '../block-decoder.js';
 import { Needle } from '../needle.js';
 import { lowerThreadPriority } from '../../util/thread-priority.js';
-import { BLOCK_FIELDS, FAILED, LOCAL, NOT_FOUND, type ScanReply, type ScanRequest, type ScanWorkerData } from './protocol.js';
+import { BLOCK_FIELDS, FAILED, LOCAL, NOT_FOUND, PACKED, type ScanReply, type ScanRequest, type ScanWorkerData } from './protocol.js';
 import type { Compiled, PipelineRun } from './pipeline-task.js';
 import type { BlockScratch } from '../block-decoder.js';
 
@@ -77,6 +77,8 @@ export async function scan(req: ScanRequest): Promise<ScanReply> {
   const needles = needlesFor(req.needles);
   const data = req.data !== null ? Buffer.from(req.data.buffer, req.data.byteOffset, req.data.byteLength) : Buffer.from(arena, req.arenaOffset, req.arenaLength);
   const n = req.blocks.length / BLOCK_FIELDS;
+  const views: Buffer[] = [];
+  const sharedView = (k: number): Buffer => (views[k] ??= Buffer.from(req.shared[k]));
   const crcs = new Uint32Array(n);
   const found = new Int32Array(n);
   const errors: (string | null)[] = new Array<string | null>(n).fill(null);
@@ -94,10 +96,10 @@ export async function scan(req: ScanRequest): Promise<ScanReply> {
   /** Block i: its CRC, its lines searched and run through the pipeline; found[i] and errors[i] set. */
   const scanBlock = (i: number): void => {
     const b = req.blocks.subarray(i * BLOCK_FIELDS, (i + 1) * BLOCK_FIELDS);
-    const block = data.subarray(b[0], b[0] + b[1]);
-    const rawLength = b[2];
-    const linesSize = b[3];
-    if (b[4] === 1) crcs[i] = checksum(block);
+    const block = b[0] === PACKED ? data.subarray(b[1], b[1] + b[2]) : sharedView(b[0]).subarray(b[1], b[1] + b[2]);
+    const rawLength = b[3];
+    const linesSize = b[4];
+    if (b[5] === 1) crcs[i] = checksum(block);
     found[i] = NOT_FOUND;
     let out: Buffer;
     try {
