@@ -627,6 +627,16 @@ export function viewColumns(head: Buffer, linesSize: number, minTs: bigint, from
   return new BlockView(c.count, c.ts, EMPTY, c.lineStart, head, mdAt, head.length, c.n, c.start);
 }
 
+/**
+ * Where, in a format-2 block's lines, the lines of the entries with from <= ts < through are:
+ * [start, end), from the raw head (a reader that decompresses only those: see zstdFrames).
+ */
+export function linesRange(head: Buffer, linesSize: number, minTs: bigint, from: bigint, through: bigint, into?: ColumnScratch): { start: number; end: number } {
+  const c = parseColumns(head, head.length, minTs, from, through, into);
+  if (c.total !== linesSize) throw new CorruptChunkError(`block line lengths sum to ${c.total}, expected ${linesSize}`);
+  return { start: c.linesBefore, end: c.linesBefore + c.lineStart[c.count] };
+}
+
 /** As viewBlock, with the metadata decoded (and checked) now. */
 export function decodeBlock(raw: Buffer | RawBlock, minTs: bigint, from?: bigint, through?: bigint): EntryBatch {
   const b = viewBlock(raw, minTs, from, through);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compressBlock, decodeBlock, encodeBlock, type BlockVersion } from '../chunk/block.js';
+import { blockFrames, compressBlock, decodeBlock, decompressBlock, encodeBlock, mergeBlocks, type BlockVersion } from '../chunk/block.js';
 import type { EntryBatch } from '../chunk/batch.js';
 import { CHUNK_ENCODINGS, getCodec } from '../chunk/codec.js';
 import { CorruptChunkError } from '../chunk/errors.js';
@@ -97,3 +97,71 @@ describe('Needle', () => {
     }
   });
 });
+
+describe('BlockScratch, merged blocks', () => {
+  /** A block merged from `parts` blocks of `per` entries each: its lines are `parts` zstd frames. */
+  function merged(encoding: 'zstd' | 'none', parts: number, per: number) {
+    const codec = getCodec(encoding);
+    const all = batch(parts * per, (i) => (i % 9 === 0 ? '' : `entry ${i} ${'x'.repeat(i % 13)}`), (i) => (i % 4 === 0 ? [{ name: 'k', value: `v${i % 3}` }] : []));
+    const stored = Array.from({ length: parts }, (_, k) => {
+      const b = sliceEntries(all, k * per, (k + 1) * per);
+      const raw = encodeBlock(b);
+      const linesSize = b.lineStart[b.count];
+      return { data: compressBlock(codec, raw, linesSize), minTs: b.ts[0], maxTs: b.ts[b.count - 1], rawLength: raw.length, linesSize };
+    });
+    const m = mergeBlocks(codec, stored);
+    return { all, data: m.data, meta: { minTs: all.ts[0], maxTs: all.ts[all.count - 1], rawLength: m.rawLength, linesSize: m.linesSize }, parts: stored };
+  }
+
+  for (const encoding of ['zstd', 'none'] as const) {
+    it(`decodes any time range of a merged block like the whole block sliced (${encoding})`, () => {
+      const { all, data, meta } = merged(encoding, 5, 40);
+      const s = new BlockScratch();
+      const whole = rows(decodeBlock(decompressBlockOf(encoding, data, meta), meta.minTs), undefined);
+      for (const [a, b] of [[0, 200], [199, 200], [150, 200], [0, 1], [39, 41], [80, 120], [7, 7], [0, 199], [120, 121]]) {
+        const from = all.ts[a];
+        const through = b < all.count ? all.ts[b] : all.ts[all.count - 1] + 1n;
+        const got = s.decodeBlock(encoding, data, meta, 2, from, through, false);
+        assert.deepEqual(rows(got, got.lines), rows(sliceEntries(all, a, b), sliceEntries(all, a, b).lines), `[${a}, ${b})`);
+        assert.deepEqual(rows(got).map((r) => r[0]), whole.slice(a, b).map((r) => r[0]));
+      }
+    });
+  }
+
+  it('decompresses only the frames holding the wanted lines', () => {
+    const { all, data, meta, parts } = merged('zstd', 4, 50);
+    // Garble the content of the first part's lines frame (past its frame and block headers): a
+    // read of the newest entries never decompresses it, a read of the oldest does.
+    const broken = Buffer.from(data);
+    const linesAt = data.length - parts.reduce((n, p) => n + linesFrameLength(p), 0);
+    assert.ok(linesFrameLength(parts[0]) > 40);
+    broken.fill(0x5a, linesAt + 20, linesAt + 36);
+    const s = new BlockScratch();
+    const tail = s.decodeBlock('zstd', broken, meta, 2, all.ts[180], all.ts[199] + 1n, false);
+    assert.equal(tail.count, 20);
+    assert.equal(tail.lines.toString(), sliceEntries(all, 180, 200).lines.toString());
+    const garbled = (a: number, b: number): boolean => {
+      try {
+        return s.decodeBlock('zstd', broken, meta, 2, all.ts[a], all.ts[b], false).lines.toString() !== sliceEntries(all, a, b).lines.toString();
+      } catch (err) {
+        return err instanceof CorruptChunkError;
+      }
+    };
+    assert.ok(garbled(1, 40));
+    assert.equal(garbled(60, 120), false);
+  });
+});
+
+function sliceEntries(b: EntryBatch, a: number, z: number): EntryBatch {
+  const lineStart = new Uint32Array(z - a + 1);
+  for (let i = a; i <= z; i++) lineStart[i - a] = b.lineStart[i] - b.lineStart[a];
+  return { count: z - a, ts: b.ts.slice(a, z), lines: b.lines.subarray(b.lineStart[a], b.lineStart[z]), lineStart, metadata: b.metadata === null ? null : b.metadata.slice(a, z) };
+}
+
+function decompressBlockOf(encoding: 'zstd' | 'none', data: Buffer, meta: { rawLength: number; linesSize: number }) {
+  return decompressBlock(getCodec(encoding), data, meta.rawLength, meta.linesSize, 2);
+}
+
+function linesFrameLength(p: { data: Buffer; rawLength: number; linesSize: number }): number {
+  return blockFrames(p.data, p.rawLength, p.linesSize).lines.length;
+}

@@ -1,7 +1,8 @@
 import zstdBinding from 'zstd-napi/binding.js';
 import { EMPTY_BATCH, getCodec, type EntryBatch } from '../chunk/index.js';
 import type { ColumnBatch } from '../chunk/batch.js';
-import { blockFrames, ColumnScratch, verifyHead, viewBlock, viewColumns, type BlockVersion } from '../chunk/block.js';
+import { blockFrames, ColumnScratch, linesRange, verifyHead, viewBlock, viewColumns, type BlockVersion } from '../chunk/block.js';
+import { zstdFrames } from '../chunk/zstd-frames.js';
 import type { BlockMeta } from '../chunk/chunk-format.js';
 import { CorruptChunkError } from '../chunk/errors.js';
 import type { ChunkEncoding } from '../config/types.js';
@@ -71,6 +72,8 @@ export class BlockScratch {
    */
   decodeBlock(encoding: ChunkEncoding, data: Buffer, meta: BlockStats, version: BlockVersion, from: bigint, through: bigint, stable: boolean, need?: Needle): EntryBatch {
     if (from > meta.maxTs || through <= meta.minTs) return EMPTY_BATCH;
+    const part = need === undefined && version === 2 && (from > meta.minTs || through <= meta.maxTs);
+    if (part && meta.linesSize > 0 && (encoding === 'zstd' || encoding === 'none')) return this.decodePart(encoding, data, meta, from, through, stable);
     let raw: Buffer;
     if (need !== undefined && version === 2) {
       // Lines first: most blocks of a selective filter end here, without the head.
@@ -89,6 +92,38 @@ export class BlockScratch {
     // As parts, so the line lengths are checked against the table's linesSize.
     const split = version === 2 ? meta.rawLength - meta.linesSize : meta.rawLength;
     return checkRange(viewBlock({ version, head: raw.subarray(0, split), lines: raw.subarray(split) }, meta.minTs, from, through, into), meta);
+  }
+
+  /**
+   * decodeBlock() of part of a format-2 block: the head first, then only the lines frames that
+   * hold the wanted entries' lines (a merged block's lines are several frames, see mergeBlocks).
+   * A backward query that wants the newest entries of a 256 KiB block decompresses its last frame.
+   */
+  private decodePart(encoding: 'zstd' | 'none', data: Buffer, meta: BlockStats, from: bigint, through: bigint, stable: boolean): EntryBatch {
+    const f = blockFrames(data, meta.rawLength, meta.linesSize);
+    const split = meta.rawLength - meta.linesSize;
+    const raw = this.take(meta.rawLength, stable);
+    const head = raw.subarray(0, split);
+    const lines = raw.subarray(split);
+    decompressInto(encoding, f.head, head);
+    const want = linesRange(head, meta.linesSize, meta.minTs, from, through, this.columns);
+    if (encoding === 'none') {
+      if (f.lines.length !== meta.linesSize) throw new CorruptChunkError(`stored lines are ${f.lines.length} bytes, expected ${meta.linesSize}`);
+      f.lines.copy(lines, want.start, want.start, want.end);
+    } else {
+      const map = want.end > want.start ? zstdFrames(f.lines) : undefined;
+      if (map === undefined || map.rawEnd[map.rawEnd.length - 1] !== meta.linesSize) {
+        if (want.end > want.start) decompressInto(encoding, f.lines, lines);
+      } else {
+        for (let k = 0; k < map.rawEnd.length; k++) {
+          const rawStart = k === 0 ? 0 : map.rawEnd[k - 1];
+          if (map.rawEnd[k] <= want.start || rawStart >= want.end) continue;
+          decompressInto(encoding, f.lines.subarray(k === 0 ? 0 : map.compressedEnd[k - 1], map.compressedEnd[k]), lines.subarray(rawStart, map.rawEnd[k]));
+        }
+      }
+    }
+    // Only the wanted range of `lines` is filled: the batch views exactly that range.
+    return checkRange(viewBlock({ version: 2, head, lines }, meta.minTs, from, through, stable ? undefined : this.columns), meta);
   }
 
   /**

@@ -176,7 +176,16 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
       // A block the worker could not run through the pipeline (kept null) is read here.
       const f = found?.get(seg);
       const worker = f !== undefined && f.kept !== null ? f : undefined;
-      const batches = worker !== undefined ? readFound(seg, worker, req.start, req.end, stats) : readSegment(seg, req.start, req.end, stats, scan?.blockLiteral());
+      // Once the limit is filled only entries at or past the worst kept one can enter: a block is
+      // decoded for those alone (the part of a merged block's lines that holds them).
+      let from = req.start;
+      let through = req.end;
+      if (kept.size >= limit) {
+        const worst = kept.peek()!.entry.ts;
+        if (!forward && worst > from) from = worst;
+        else if (forward && worst < through - 1n) through = worst + 1n;
+      }
+      const batches = worker !== undefined ? readFound(seg, worker, req.start, req.end, stats) : readSegment(seg, from, through, stats, scan?.blockLiteral());
       // The entries the worker's pipeline kept, of the block's one batch.
       const keptIdx = worker?.kept?.kind === 'entries' ? worker.kept.index : undefined;
       if (keptIdx !== undefined && batches.length > 1) throw new Error('a worker-read block gave several batches');
