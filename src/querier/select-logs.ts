@@ -177,10 +177,11 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
       const f = found?.get(seg);
       const worker = f !== undefined && f.kept !== null ? f : undefined;
       // Once the limit is filled only entries at or past the worst kept one can enter: a block is
-      // decoded for those alone (the part of a merged block's lines that holds them).
+      // decoded for those alone (the part of a merged block's lines that holds them). Not with a
+      // literal to search for: that reads the block's lines whole anyway, and counts it whole.
       let from = req.start;
       let through = req.end;
-      if (kept.size >= limit) {
+      if (kept.size >= limit && scan === undefined) {
         const worst = kept.peek()!.entry.ts;
         if (!forward && worst > from) from = worst;
         else if (forward && worst < through - 1n) through = worst + 1n;
