@@ -204,11 +204,17 @@ export class StoreReader implements StoreSeriesReader {
     // One scratch per selection: a query reads its blocks one at a time.
     const scratch = new BlockScratch();
     const budget: ReadBudget = { cachedBytes: 0 };
+    // Refs come sorted by fingerprint, and an index file gives all refs of a series one labels
+    // object: the previous ref's key is usually this one's.
+    let prevLabels: ChunkRef['labels'] | undefined;
+    let prevKey = '';
     for (const ref of refs) {
       const id = chunkId(ref.key, ref.offset);
       if (seen.has(id)) continue; // the same chunk listed by two index files
       seen.add(id);
-      const key = labelsToString(ref.labels);
+      const key = ref.labels === prevLabels ? prevKey : labelsToString(ref.labels);
+      prevLabels = ref.labels;
+      prevKey = key;
       let s = byKey.get(key);
       if (!s) byKey.set(key, (s = { labels: ref.labels, key, chunks: [] }));
       s.chunks.push(new StoredChunkHandle(ref, this.objects, scratch, budget));

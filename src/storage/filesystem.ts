@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { close, closeSync, fstatSync, fsync, mkdir, open as openCb, openSync, readSync, rename, unlink, write } from 'node:fs';
-import { mkdir as mkdirP, open, readdir, readFile, rmdir, stat, unlink as unlinkP } from 'node:fs/promises';
+import { close, closeSync, fstatSync, fsync, mkdir, open as openCb, openSync, readSync, rename, statSync, unlink, write } from 'node:fs';
+import { mkdir as mkdirP, open, readdir, readFile, rmdir, unlink as unlinkP } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidObjectKeyError, ObjectNotFoundError } from './errors.js';
@@ -420,11 +420,13 @@ export class FilesystemObjectStore implements ObjectStore {
           const sub = key + '/';
           if (sub.startsWith(prefix) || prefix.startsWith(sub)) await this.walk(join(dir, e.name), sub, prefix, out);
         } else if (e.isFile() && key.startsWith(prefix)) {
+          // Synchronous, as reads are: queries list the index files of their tables every time
+          // (~120 per GB flushed), and an async stat each cost a thread-pool round trip.
           try {
-            const st = await stat(join(dir, e.name));
-            out.push({ key, size: st.size, mtimeMs: st.mtimeMs });
+            const st = statSync(join(dir, e.name), { throwIfNoEntry: false });
+            if (st !== undefined) out.push({ key, size: st.size, mtimeMs: st.mtimeMs }); // else deleted while listing
           } catch (err) {
-            if (!MISSING.has(errCode(err) ?? '')) throw err; // deleted while listing
+            if (!MISSING.has(errCode(err) ?? '')) throw err;
           }
         }
       }),
