@@ -4,6 +4,7 @@ import { ByteWriter } from './bytes.js';
 import { checksum } from './checksum.js';
 import { EMPTY_BATCH, type ColumnBatch, type EntryBatch } from './batch.js';
 import type { Codec } from './codec.js';
+import type { ChunkEncoding } from '../config/types.js';
 import { CorruptChunkError } from './errors.js';
 
 /**
@@ -117,10 +118,15 @@ export function compressBlock(codec: Codec, raw: Buffer, linesSize: number): Buf
   const split = raw.length - linesSize;
   const head = codec.compress(raw.subarray(0, split));
   const lines = linesSize > 0 ? codec.compress(raw.subarray(split)) : EMPTY;
+  return frameBlock(head, [lines]);
+}
+
+/** A format-2 block's stored bytes: the prefix (head length, head CRC), the head frame, the lines frames. */
+function frameBlock(head: Buffer, lines: readonly Buffer[]): Buffer {
   const prefix = new ByteWriter(12);
   prefix.uvarint(head.length);
   prefix.u32(checksum(head));
-  return Buffer.concat([prefix.finish(), head, lines]);
+  return Buffer.concat([prefix.finish(), head, ...lines]);
 }
 
 /**
@@ -128,8 +134,8 @@ export function compressBlock(codec: Codec, raw: Buffer, linesSize: number): Buf
  * contents: zstd (RFC 8878 data is one or more frames) and stored bytes. Blocks of such a chunk
  * can be merged without compressing their lines again (mergeBlocks).
  */
-export function concatenatesFrames(codec: Codec): boolean {
-  return codec.encoding === 'zstd' || codec.encoding === 'none';
+export function concatenatesFrames(encoding: ChunkEncoding): boolean {
+  return encoding === 'zstd' || encoding === 'none';
 }
 
 /** A compressed format-2 block and what its block-table row says of it. */
@@ -150,7 +156,7 @@ export interface StoredBlock {
  * under memory pressure, become one block at a fraction of what compressing them again costs.
  */
 export function mergeBlocks(codec: Codec, parts: readonly StoredBlock[]): { data: Buffer; rawLength: number; linesSize: number } {
-  if (!concatenatesFrames(codec)) throw new TypeError(`${codec.encoding} frames cannot be merged`);
+  if (!concatenatesFrames(codec.encoding)) throw new TypeError(`${codec.encoding} frames cannot be merged`);
   const heads = parts.map((p) => headLayout(decompressHead(codec, p.data, p.rawLength, p.linesSize)));
   let count = 0;
   let linesSize = 0;
@@ -179,7 +185,7 @@ export function mergeBlocks(codec: Codec, parts: readonly StoredBlock[]): { data
     w.bytes(h.raw.subarray(v.p, h.lengthsAt));
   }
   for (const h of heads) w.bytes(h.raw.subarray(h.lengthsAt, h.flagAt));
-  if (symbols === 0 && heads.every((h) => h.pairsAt < 0)) w.u8(0);
+  if (heads.every((h) => h.pairsAt < 0)) w.u8(0);
   else {
     w.u8(1);
     w.uvarint(symbols);
@@ -201,12 +207,8 @@ export function mergeBlocks(codec: Codec, parts: readonly StoredBlock[]): { data
     }
   }
   const rawHead = w.finish();
-  const head = codec.compress(rawHead);
-  const prefix = new ByteWriter(12);
-  prefix.uvarint(head.length);
-  prefix.u32(checksum(head));
   const lines = parts.map((p) => blockFrames(p.data, p.rawLength, p.linesSize).lines);
-  return { data: Buffer.concat([prefix.finish(), head, ...lines]), rawLength: rawHead.length + linesSize, linesSize };
+  return { data: frameBlock(codec.compress(rawHead), lines), rawLength: rawHead.length + linesSize, linesSize };
 }
 
 /** Where the sections of a raw format-2 head start (pairsAt -1: no metadata). */

@@ -117,7 +117,7 @@ export function splitBySize(b: EntryBatch, blockSize: number): EntryBatch[] {
  * on top of its bytes, so closed chunks keep few, full blocks.
  */
 export function coalesceBlocks(blocks: readonly CutBlock[], codec: Codec, blockSize: number): CutBlock[] {
-  if (!concatenatesFrames(codec) || blocks.length < 2) return [...blocks];
+  if (!concatenatesFrames(codec.encoding) || blocks.length < 2) return [...blocks];
   const out: CutBlock[] = [];
   let run: CutBlock[] = [];
   let runRaw = 0;

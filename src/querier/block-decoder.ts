@@ -1,7 +1,7 @@
 import zstdBinding from 'zstd-napi/binding.js';
 import { EMPTY_BATCH, getCodec, type EntryBatch } from '../chunk/index.js';
 import type { ColumnBatch } from '../chunk/batch.js';
-import { blockFrames, ColumnScratch, linesRange, verifyHead, viewBlock, viewColumns, type BlockVersion } from '../chunk/block.js';
+import { blockFrames, ColumnScratch, concatenatesFrames, linesRange, verifyHead, viewBlock, viewColumns, type BlockVersion } from '../chunk/block.js';
 import { zstdFrames } from '../chunk/zstd-frames.js';
 import type { BlockMeta } from '../chunk/chunk-format.js';
 import { CorruptChunkError } from '../chunk/errors.js';
@@ -73,7 +73,7 @@ export class BlockScratch {
   decodeBlock(encoding: ChunkEncoding, data: Buffer, meta: BlockStats, version: BlockVersion, from: bigint, through: bigint, stable: boolean, need?: Needle): EntryBatch {
     if (from > meta.maxTs || through <= meta.minTs) return EMPTY_BATCH;
     const part = need === undefined && version === 2 && (from > meta.minTs || through <= meta.maxTs);
-    if (part && meta.linesSize > 0 && (encoding === 'zstd' || encoding === 'none')) return this.decodePart(encoding, data, meta, from, through, stable);
+    if (part && meta.linesSize > 0 && concatenatesFrames(encoding)) return this.decodePart(encoding, data, meta, from, through, stable);
     let raw: Buffer;
     if (need !== undefined && version === 2) {
       // Lines first: most blocks of a selective filter end here, without the head.
@@ -99,7 +99,7 @@ export class BlockScratch {
    * hold the wanted entries' lines (a merged block's lines are several frames, see mergeBlocks).
    * A backward query that wants the newest entries of a 256 KiB block decompresses its last frame.
    */
-  private decodePart(encoding: 'zstd' | 'none', data: Buffer, meta: BlockStats, from: bigint, through: bigint, stable: boolean): EntryBatch {
+  private decodePart(encoding: ChunkEncoding, data: Buffer, meta: BlockStats, from: bigint, through: bigint, stable: boolean): EntryBatch {
     const f = blockFrames(data, meta.rawLength, meta.linesSize);
     const split = meta.rawLength - meta.linesSize;
     const raw = this.take(meta.rawLength, stable);
@@ -107,23 +107,31 @@ export class BlockScratch {
     const lines = raw.subarray(split);
     decompressInto(encoding, f.head, head);
     const want = linesRange(head, meta.linesSize, meta.minTs, from, through, this.columns);
-    if (encoding === 'none') {
-      if (f.lines.length !== meta.linesSize) throw new CorruptChunkError(`stored lines are ${f.lines.length} bytes, expected ${meta.linesSize}`);
-      f.lines.copy(lines, want.start, want.start, want.end);
-    } else {
-      const map = want.end > want.start ? zstdFrames(f.lines) : undefined;
-      if (map === undefined || map.rawEnd[map.rawEnd.length - 1] !== meta.linesSize) {
-        if (want.end > want.start) decompressInto(encoding, f.lines, lines);
-      } else {
-        for (let k = 0; k < map.rawEnd.length; k++) {
-          const rawStart = k === 0 ? 0 : map.rawEnd[k - 1];
-          if (map.rawEnd[k] <= want.start || rawStart >= want.end) continue;
-          decompressInto(encoding, f.lines.subarray(k === 0 ? 0 : map.compressedEnd[k - 1], map.compressedEnd[k]), lines.subarray(rawStart, map.rawEnd[k]));
-        }
-      }
-    }
+    if (want.end > want.start) this.decompressLines(encoding, f.lines, lines, want.start, want.end);
     // Only the wanted range of `lines` is filled: the batch views exactly that range.
     return checkRange(viewBlock({ version: 2, head, lines }, meta.minTs, from, through, stable ? undefined : this.columns), meta);
+  }
+
+  /**
+   * Decompresses at least bytes [start, end) of a lines frame into `out` (the frame's whole raw
+   * size): stored bytes are copied, zstd frames outside the range are skipped.
+   */
+  private decompressLines(encoding: ChunkEncoding, frame: Buffer, out: Buffer, start: number, end: number): void {
+    if (encoding === 'none') {
+      if (frame.length !== out.length) throw new CorruptChunkError(`stored lines are ${frame.length} bytes, expected ${out.length}`);
+      frame.copy(out, start, start, end);
+      return;
+    }
+    const map = zstdFrames(frame);
+    if (map === undefined || map.rawEnd[map.rawEnd.length - 1] !== out.length) {
+      decompressInto(encoding, frame, out);
+      return;
+    }
+    for (let k = 0; k < map.rawEnd.length; k++) {
+      const rawStart = k === 0 ? 0 : map.rawEnd[k - 1];
+      if (map.rawEnd[k] <= start || rawStart >= end) continue;
+      decompressInto(encoding, frame.subarray(k === 0 ? 0 : map.compressedEnd[k - 1], map.compressedEnd[k]), out.subarray(rawStart, map.rawEnd[k]));
+    }
   }
 
   /**
