@@ -1,4 +1,4 @@
-import type { Labels } from '../model/labels.js';
+import { EMPTY_LABELS, type Labels } from '../model/labels.js';
 
 /**
  * A run of entries of one stream in ascending time, as columns, without the line bytes: what
@@ -11,6 +11,14 @@ export interface ColumnBatch {
   readonly lineStart: Uint32Array;
   /** Structured metadata per entry (EMPTY_LABELS when an entry has none); null when no entry has any. */
   readonly metadata: readonly Labels[] | null;
+  /** Entry i's metadata without decoding the other entries' (batches decoded lazily have it). */
+  metadataAt?(i: number): Labels;
+}
+
+/** Entry i's structured metadata: for reads of a few entries of a batch (`metadata` decodes them all). */
+export function entryMetadata(b: ColumnBatch, i: number): Labels {
+  if (b.metadataAt !== undefined) return b.metadataAt(i);
+  return b.metadata === null ? EMPTY_LABELS : b.metadata[i];
 }
 
 /**

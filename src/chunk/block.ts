@@ -336,6 +336,10 @@ export class BlockView implements EntryBatch {
   private symbols: string[] | undefined;
   /** Offset of the per-entry pairs, after the symbol table. */
   private pairsAt = 0;
+  /** Where each entry's pairs start (metadataAt), once asked. */
+  private entryAt: Uint32Array | undefined;
+  /** Label objects by pair: shared by every entry with the same pair. */
+  private pairs: Map<number, Label> | undefined;
 
   constructor(
     readonly count: number,
@@ -385,16 +389,21 @@ export class BlockView implements EntryBatch {
     this.pairsAt = v.p;
   }
 
+  /**
+   * Entry i's metadata, decoding that entry's pairs alone: a reader that keeps a few entries of
+   * a block (line filter candidates) never builds a label array for the others.
+   */
+  metadataAt(i: number): Labels {
+    if (this.md !== undefined) return this.md === null ? NO_LABELS : this.md[i];
+    const at = (this.entryAt ??= this.entryOffsets());
+    const v = new Varints(this.mdBuf, at[i], this.mdEnd, 'block metadata');
+    return this.entryLabels(v, v.next());
+  }
+
   private decodeMetadata(): Labels[] {
-    if (this.symbols === undefined) this.readSymbols();
-    const symbols = this.symbols!;
-    const nsym = symbols.length;
-    const end = this.mdEnd;
-    const v = new Varints(this.mdBuf, this.pairsAt, end, 'block metadata');
+    const v = new Varints(this.mdBuf, this.pairsStart(), this.mdEnd, 'block metadata');
     const start = this.start;
     const stop = start + this.count;
-    // Label objects are shared by every entry with the same pair.
-    const pairs = new Map<number, Label>();
     const out = new Array<Labels>(this.count);
     for (let i = 0; i < this.n; i++) {
       const k = v.next();
@@ -402,27 +411,52 @@ export class BlockView implements EntryBatch {
         for (let j = 0; j < 2 * k; j++) v.next();
         continue;
       }
-      if (k === 0) {
-        out[i - start] = NO_LABELS;
-        continue;
-      }
-      const ls = new Array<Label>(k);
-      for (let j = 0; j < k; j++) {
-        const ni = v.next();
-        const vi = v.next();
-        if (ni >= nsym || vi >= nsym) throw new CorruptChunkError('block metadata symbol out of range');
-        const key = ni * nsym + vi;
-        let l = pairs.get(key);
-        if (l === undefined) {
-          l = Object.freeze({ name: symbols[ni], value: symbols[vi] });
-          pairs.set(key, l);
-        }
-        ls[j] = l;
-      }
-      out[i - start] = ls;
+      out[i - start] = this.entryLabels(v, k);
     }
-    if (v.p !== end) throw new CorruptChunkError(`${end - v.p} trailing bytes after block metadata`);
+    if (v.p !== this.mdEnd) throw new CorruptChunkError(`${this.mdEnd - v.p} trailing bytes after block metadata`);
     return out;
+  }
+
+  /** Where the per-entry pairs start (reads the symbol table first). */
+  private pairsStart(): number {
+    if (this.symbols === undefined) this.readSymbols();
+    return this.pairsAt;
+  }
+
+  /** Offsets of the pair counts of the view's entries; checks the section's length as decodeMetadata does. */
+  private entryOffsets(): Uint32Array {
+    const v = new Varints(this.mdBuf, this.pairsStart(), this.mdEnd, 'block metadata');
+    const start = this.start;
+    const at = new Uint32Array(this.count);
+    for (let i = 0; i < this.n; i++) {
+      if (i >= start && i < start + this.count) at[i - start] = v.p;
+      const k = v.next();
+      for (let j = 0; j < 2 * k; j++) v.next();
+    }
+    if (v.p !== this.mdEnd) throw new CorruptChunkError(`${this.mdEnd - v.p} trailing bytes after block metadata`);
+    return at;
+  }
+
+  /** The k pairs at v, as labels. */
+  private entryLabels(v: Varints, k: number): Labels {
+    if (k === 0) return NO_LABELS;
+    const symbols = this.symbols!;
+    const nsym = symbols.length;
+    const pairs = (this.pairs ??= new Map());
+    const ls = new Array<Label>(k);
+    for (let j = 0; j < k; j++) {
+      const ni = v.next();
+      const vi = v.next();
+      if (ni >= nsym || vi >= nsym) throw new CorruptChunkError('block metadata symbol out of range');
+      const key = ni * nsym + vi;
+      let l = pairs.get(key);
+      if (l === undefined) {
+        l = Object.freeze({ name: symbols[ni], value: symbols[vi] });
+        pairs.set(key, l);
+      }
+      ls[j] = l;
+    }
+    return ls;
   }
 }
 

@@ -1,4 +1,4 @@
-export { type EntryBatch, EMPTY_BATCH, batchLine, batchLineString, sliceBatch, sliceBatchByTime, mergeBatches } from './batch.js';
+export { type EntryBatch, EMPTY_BATCH, batchLine, batchLineString, entryMetadata, sliceBatch, sliceBatchByTime, mergeBatches } from './batch.js';
 export { type Codec, getCodec, CHUNK_ENCODINGS, ENCODING_CODES } from './codec.js';
 export { type BlockMeta, type ChunkHeader, decodeChunkHeader, chunkHeaderLength, CHUNK_VERSION } from './chunk-format.js';
 export { MemChunk, type MemChunkOptions, DEFAULT_BLOCK_SIZE, DEFAULT_TARGET_SIZE } from './mem-chunk.js';

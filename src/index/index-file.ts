@@ -40,6 +40,12 @@ export class IndexFile {
   private readonly cOffset: Float64Array;
   private readonly buf: Buffer;
   private readonly postings: Map<string, Map<string, Uint32Array>>;
+  /**
+   * Strings made on first use and kept with the cached file: every query over the file would
+   * otherwise decode the same chunk keys again (and hash them anew in its maps).
+   */
+  private readonly keyStrings: (string | undefined)[];
+  private readonly idStrings: (string | undefined)[];
 
   private constructor(buf: Buffer) {
     this.buf = buf;
@@ -108,6 +114,8 @@ export class IndexFile {
     this.keyStart = new Uint32Array(nchunks);
     this.keyEnd = new Uint32Array(nchunks);
     this.cOffset = new Float64Array(nchunks);
+    this.keyStrings = new Array<string | undefined>(nchunks);
+    this.idStrings = new Array<string | undefined>(nchunks);
     for (let i = 0; i < nchunks; i++) {
       this.cFrom[i] = c.i64();
       this.cThrough[i] = c.i64();
@@ -251,12 +259,13 @@ export class IndexFile {
   }
 
   chunkKey(c: number): string {
-    return this.buf.toString('utf8', this.keyStart[c], this.keyEnd[c]);
+    return (this.keyStrings[c] ??= this.buf.toString('utf8', this.keyStart[c], this.keyEnd[c]));
   }
   /** The chunk's object key and offset as one string (chunkId), unique per chunk. */
   chunkId(c: number): string {
-    return chunkId(this.chunkKey(c), this.cOffset[c]);
+    return (this.idStrings[c] ??= chunkId(this.chunkKey(c), this.cOffset[c]));
   }
+
   chunkFrom(c: number): bigint {
     return this.cFrom[c];
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { compareLabels, labelsToString, type Labels } from '../model/labels.js';
+import { compareLabels, labelsKey, type Labels } from '../model/labels.js';
 import type { LabelMatcher } from '../model/matcher.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { ObjectNotFoundError } from '../storage/errors.js';
@@ -137,7 +137,7 @@ export class IndexStore {
     for (const f of await this.files(tenant, from, through)) {
       for (const id of this.select(f, from, through, matchers ?? [])) {
         const ls = f.seriesLabels(id);
-        const k = labelsToString(ls);
+        const k = labelsKey(ls);
         if (!out.has(k)) out.set(k, ls);
       }
     }
@@ -178,7 +178,7 @@ export class IndexStore {
         const id = f.chunkId(c);
         if (chunks.has(id)) return;
         chunks.add(id);
-        streams.add(labelsToString(f.seriesLabels(s)));
+        streams.add(labelsKey(f.seriesLabels(s)));
         const share = overlapShare(f.chunkFrom(c), f.chunkThrough(c), from, through);
         bytes += Math.round(f.chunkRawSize(c) * share);
         entries += Math.round(f.chunkEntries(c) * share);

@@ -52,6 +52,18 @@ export function labelsToString(labels: Labels): string {
   return out + '}';
 }
 
+const keys = new WeakMap<Labels, string>();
+
+/**
+ * labelsToString, remembered per label set object: for sets that live long and never change (an
+ * index file's series, read by every query over it).
+ */
+export function labelsKey(labels: Labels): string {
+  let k = keys.get(labels);
+  if (k === undefined) keys.set(labels, (k = labelsToString(labels)));
+  return k;
+}
+
 export function labelsFromRecord(rec: Record<string, string>): Labels {
   return sortLabels(Object.entries(rec).map(([name, value]) => ({ name, value })));
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeBlock, encodeBlock } from '../chunk/block.js';
+import { entryMetadata } from '../chunk/batch.js';
 import { EMPTY_LABELS, type Labels } from '../model/labels.js';
 import { BlockView, viewBlock } from './block-view.js';
 import { rng } from '../../test/helpers/mutate.js';
@@ -40,6 +41,10 @@ describe('viewBlock', () => {
         const want = decodeBlock(raw, ts[0], from, through);
         const got = viewBlock(raw, ts[0], from, through);
         assert.deepEqual(plain(got), plain(want), `seed ${seed} range ${k}`);
+        // Entry by entry, in a scattered order, from a fresh view: the same labels as the whole decode.
+        const one = viewBlock(raw, ts[0], from, through);
+        const order = [...Array(one.count).keys()].sort(() => r() - 0.5);
+        for (const i of order) assert.deepEqual(entryMetadata(one, i), want.metadata === null ? EMPTY_LABELS : want.metadata[i], `seed ${seed} range ${k} entry ${i}`);
         if (got instanceof BlockView) {
           const strings = got.metadataStrings();
           if (want.metadata === null) assert.equal(strings, null);
@@ -47,5 +52,49 @@ describe('viewBlock', () => {
         }
       }
     }
+  });
+
+  it('reads one entry\'s metadata as the whole decode would, corrupt blocks included', () => {
+    const n = 6;
+    const ts = BigInt64Array.from([...Array(n).keys()].map((i) => BigInt(i + 1)));
+    const lines = Buffer.from('abcdef');
+    const lineStart = Uint32Array.from([...Array(n + 1).keys()]);
+    const md: Labels[] = [...Array(n).keys()].map((i) => (i % 3 === 1 ? EMPTY_LABELS : [{ name: 'k', value: `v${i % 2}` }]));
+    const raw = Buffer.from(encodeBlock({ count: n, ts, lines, lineStart, metadata: md }));
+    let corrupt = 0;
+    // Every byte of the head (the lines are the last n bytes), flipped two ways.
+    for (let p = 0; p < raw.length - n; p++) {
+      for (const x of [0x01, 0x80]) {
+        const bad = Buffer.from(raw);
+        bad[p] ^= x;
+        let whole: readonly Labels[] | null | Error;
+        try {
+          whole = viewBlock(bad, 1n, 0n, 100n).metadata;
+        } catch (err) {
+          whole = err as Error;
+        }
+        let view;
+        try {
+          view = viewBlock(bad, 1n, 0n, 100n);
+        } catch {
+          continue; // the columns themselves are corrupt
+        }
+        const each: Labels[] = [];
+        let failed = false;
+        try {
+          for (let i = view.count - 1; i >= 0; i--) each[i] = entryMetadata(view, i);
+        } catch {
+          failed = true;
+        }
+        if (whole instanceof Error) {
+          corrupt++;
+          assert.ok(failed, `byte ${p} ^ ${x}: the whole decode failed (${whole.message}), one by one did not`);
+        } else {
+          assert.ok(!failed, `byte ${p} ^ ${x}: one by one failed where the whole decode did not`);
+          assert.deepEqual(each, whole === null ? each.map(() => EMPTY_LABELS) : whole, `byte ${p} ^ ${x}`);
+        }
+      }
+    }
+    assert.ok(corrupt > 0);
   });
 });

@@ -1,3 +1,4 @@
+import { entryMetadata } from '../chunk/index.js';
 import type { LogPipeline, PipelineOutput, StreamPipeline } from '../logql/log/types.js';
 import type { LogSelector } from '../logql/syntax/index.js';
 import { EMPTY_LABELS, labelsToString, type Labels } from '../model/labels.js';
@@ -161,7 +162,8 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
       }
     }
     prescan?.advance(p.group);
-    for (let j = g + 1; j < Math.min(planned.length, g + 1 + PREFETCH); j++) planned[j].group.prefetch();
+    // Groups come best first: once one cannot enter, neither can the ones after it.
+    for (let j = g + 1; j < Math.min(planned.length, g + 1 + PREFETCH) && mayEnter(planned[j].bound); j++) planned[j].group.prefetch();
     await pacer.tick();
     const segments = await p.group.segments(req.start, req.end, stats, () => pacer.tick());
     held = p.group;
@@ -220,7 +222,8 @@ async function topLogs(req: SelectLogsRequest): Promise<SelectLogsResult> {
           }
           const line = b.lines.subarray(b.lineStart[i], b.lineStart[i + 1]);
           const ts = b.ts[i];
-          if (!pipeline.process(ts, line, b.metadata === null ? EMPTY_LABELS : b.metadata[i], out)) continue;
+          // A few entries of the block (candidates, or the worker's kept ones): their metadata alone.
+          if (!pipeline.process(ts, line, idx !== undefined ? entryMetadata(b, i) : b.metadata === null ? EMPTY_LABELS : b.metadata[i], out)) continue;
           const cand: Kept = { rel, rank: p.rank, pos: firstPos[bi] + i, entry: { ts, line: out.line, labels: out.labels } };
           if (kept.size < limit) kept.push(keep(cand));
           else if (better(cand, kept.peek()!)) kept.replaceTop(keep(cand));

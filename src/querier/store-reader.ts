@@ -3,7 +3,7 @@ import { verifyBlock } from '../chunk/stored-chunk.js';
 import { hex, type BlockMeta, type ChunkHeader } from '../chunk/chunk-format.js';
 import { CorruptChunkError } from '../chunk/errors.js';
 import { chunkId, type ChunkRef, type IndexStore } from '../index/index.js';
-import { labelsToString } from '../model/labels.js';
+import { labelsKey } from '../model/labels.js';
 import type { LabelMatcher } from '../model/matcher.js';
 import type { Nanos } from '../model/time.js';
 import type { ObjectStore } from '../storage/index.js';
@@ -200,23 +200,16 @@ export class StoreReader implements StoreSeriesReader {
     // The index takes inclusive bounds; queries are [from, through).
     const refs = await this.index.chunkRefs(tenant, from, through - 1n, matchers);
     const byKey = new Map<string, SeriesSource & { chunks: ChunkHandle[] }>();
-    const seen = new Set<string>();
     // One scratch per selection: a query reads its blocks one at a time.
     const scratch = new BlockScratch();
     const budget: ReadBudget = { cachedBytes: 0 };
-    // Refs come sorted by fingerprint, and an index file gives all refs of a series one labels
-    // object: the previous ref's key is usually this one's.
-    let prevLabels: ChunkRef['labels'] | undefined;
-    let prevKey = '';
+    // chunkRefs lists each chunk once, sorted by fingerprint: the previous ref's series is usually this one's.
+    let prev: (SeriesSource & { chunks: ChunkHandle[] }) | undefined;
     for (const ref of refs) {
-      const id = chunkId(ref.key, ref.offset);
-      if (seen.has(id)) continue; // the same chunk listed by two index files
-      seen.add(id);
-      const key = ref.labels === prevLabels ? prevKey : labelsToString(ref.labels);
-      prevLabels = ref.labels;
-      prevKey = key;
-      let s = byKey.get(key);
+      const key = labelsKey(ref.labels);
+      let s = prev !== undefined && prev.key === key ? prev : byKey.get(key);
       if (!s) byKey.set(key, (s = { labels: ref.labels, key, chunks: [] }));
+      prev = s;
       s.chunks.push(new StoredChunkHandle(ref, this.objects, scratch, budget));
     }
     return [...byKey.values()];

@@ -4,6 +4,7 @@
  * keeps goes back: entry indices for log queries (the reader runs the pipeline again on just
  * those, for their labels and lines), or the samples themselves for metric queries.
  */
+import { entryMetadata } from '../../chunk/batch.js';
 import { compileLogPipeline, compileSampleExtractor, newPipelineOutput, newSampleOutput } from '../../logql/log/index.js';
 import type { ResultLabels, StreamPipeline, StreamSampleExtractor } from '../../logql/log/types.js';
 import type { LogSelector, RangeAggregation } from '../../logql/syntax/index.js';
@@ -167,14 +168,15 @@ export class PipelineRun {
       n = scan.candidates(b, this.cand, hit);
       idx = this.cand;
     }
-    const md = b.metadata;
+    // Candidates are a few of the block's entries: their metadata alone is decoded.
+    const md = idx === undefined ? b.metadata : undefined;
     const samples = this.out.samples;
     const sample = this.c.sample;
     const base = t.base;
     for (let c = 0; c < n; c++) {
       const e = idx === undefined ? c : idx[c];
       const ts = b.ts[e];
-      if (!run(ts, b.lines.subarray(b.lineStart[e], b.lineStart[e + 1]), md === null ? EMPTY_LABELS : md[e])) continue;
+      if (!run(ts, b.lines.subarray(b.lineStart[e], b.lineStart[e + 1]), md === undefined ? entryMetadata(b, e) : md === null ? EMPTY_LABELS : md[e])) continue;
       if (samples) this.out.pushSample(e, Number(ts - base), sample.value, sample.labels);
       else this.out.push(e);
     }
