@@ -70,6 +70,44 @@ describe('FilesystemObjectStore', () => {
       await rm(root, { recursive: true, force: true });
     }
   });
+
+  it('reads ranges of files it keeps open, and sees its own overwrites and deletes at once', async () => {
+    const root = await tempRoot();
+    try {
+      const s = new FilesystemObjectStore(root, { fsync: false });
+      await s.put('p/pack', Buffer.from('0123456789'));
+      assert.equal((await s.getRange('p/pack', 2, 3)).toString(), '234');
+      assert.equal((await s.getRange('p/pack', 8, 5)).toString(), '89');
+      await s.put('p/pack', Buffer.from('abcdefghijklmnop'));
+      assert.equal((await s.getRange('p/pack', 8, 5)).toString(), 'ijklm');
+      await s.putMany([{ key: 'p/pack', data: Buffer.from('XYZ') }]);
+      assert.equal((await s.getRange('p/pack', 0, 10)).toString(), 'XYZ');
+      await s.delete('p/pack');
+      await assert.rejects(s.getRange('p/pack', 0, 1), ObjectNotFoundError);
+      await assert.rejects(s.getRange('../escape', 0, 1), InvalidObjectKeyError);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('sees a file replaced behind its back once the open file went idle', async () => {
+    const root = await tempRoot();
+    try {
+      const s = new FilesystemObjectStore(root, { fsync: false });
+      const other = new FilesystemObjectStore(root, { fsync: false });
+      await s.put('k', Buffer.from('old'));
+      assert.equal((await s.getRange('k', 0, 3)).toString(), 'old');
+      await other.put('k', Buffer.from('new'));
+      // Open files are closed after a second unused.
+      await new Promise((r) => setTimeout(r, 2100));
+      assert.equal((await s.getRange('k', 0, 3)).toString(), 'new');
+      await other.delete('k');
+      await new Promise((r) => setTimeout(r, 2100));
+      await assert.rejects(s.getRange('k', 0, 3), ObjectNotFoundError);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });
 
 /** Node's file operations, logging each as "op path" (fds resolved to the path opened). */

@@ -4,6 +4,7 @@ import { mkdir as mkdirP, open, readdir, readFile, rmdir, unlink as unlinkP } fr
 import { promisify } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidObjectKeyError, ObjectNotFoundError } from './errors.js';
+import { OpenFiles } from './open-files.js';
 import { checkInto, compareKeys, validateObjectKey, validateRange, type ObjectInfo, type ObjectStore } from './object-store.js';
 
 /** One object of a putMany batch. */
@@ -162,16 +163,6 @@ function readSmallSync(p: string): Buffer | undefined {
 }
 
 /** Bytes [offset, offset + length) of a file, short at its end (e.g. a chunk in a pack); in `into` when given. */
-function readRangeSync(p: string, offset: number, length: number, into?: Buffer): Buffer {
-  const { fd, size } = openFileSync(p);
-  try {
-    const n = Math.max(0, Math.min(length, size - offset));
-    return readAtSync(fd, into === undefined ? Buffer.allocUnsafe(n) : into.subarray(0, n), offset);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Objects as files under rootDir; '/' in a key maps to subdirectories. A put writes a temporary
  * file in the target directory, fsyncs it and renames it over the key, so readers never see a
@@ -185,6 +176,8 @@ export class FilesystemObjectStore implements ObjectStore {
   private readonly knownDirs = new Set<string>();
   /** Directory creations under way, so concurrent puts into a new directory share one. */
   private readonly creating = new Map<string, Promise<void>>();
+  /** Files kept open for range reads (chunk packs are read a chunk at a time). */
+  private readonly openFiles = new OpenFiles();
 
   constructor(rootDir: string, opts: FilesystemObjectStoreOptions = {}) {
     this.root = resolve(rootDir);
@@ -210,17 +203,25 @@ export class FilesystemObjectStore implements ObjectStore {
   }
 
   async getRange(key: string, offset: number, length: number, into?: Buffer): Promise<Buffer> {
-    const p = this.pathOf(key);
     validateRange(offset, length);
     if (into !== undefined) checkInto(into, length);
     if (length <= SYNC_READ_MAX) {
+      let f;
       try {
-        return readRangeSync(p, offset, length, into);
+        f = this.openFiles.get(key, () => this.pathOf(key));
       } catch (err) {
         if (MISSING.has(errCode(err) ?? '')) throw new ObjectNotFoundError(key);
         throw err;
       }
+      const n = Math.max(0, Math.min(length, f.size - offset));
+      try {
+        return readAtSync(f.fd, into === undefined ? Buffer.allocUnsafe(n) : into.subarray(0, n), offset);
+      } catch (err) {
+        this.openFiles.close(key);
+        throw err;
+      }
     }
+    const p = this.pathOf(key);
     let fh;
     try {
       fh = await open(p, 'r');
@@ -294,6 +295,7 @@ export class FilesystemObjectStore implements ObjectStore {
       });
       await eachLimited(todo, FS_CONCURRENCY, async (it) => {
         await wrap(it.key, () => this.ops.rename(it.tmp, it.path));
+        this.openFiles.close(it.key);
         it.tmp = '';
         it.written = true;
       });
@@ -371,6 +373,9 @@ export class FilesystemObjectStore implements ObjectStore {
     } catch (err) {
       if (MISSING.has(errCode(err) ?? '') || errCode(err) === 'EPERM') return;
       throw err;
+    } finally {
+      // Once gone, reads fail as for any missing object (a read during the unlink saw it whole).
+      this.openFiles.close(key);
     }
     await this.pruneEmptyDirs(dirname(p));
   }
