@@ -1,6 +1,8 @@
 import { decodeChunk, type EntryBatch, type StoredChunk } from '../chunk/index.js';
 import { verifyBlock } from '../chunk/stored-chunk.js';
 import { hex, type BlockMeta, type ChunkHeader } from '../chunk/chunk-format.js';
+import type { ColumnBatch } from '../chunk/batch.js';
+import type { ChunkEncoding } from '../config/types.js';
 import { CorruptChunkError } from '../chunk/errors.js';
 import { chunkId, type ChunkRef, type IndexStore } from '../index/index.js';
 import { labelsKey } from '../model/labels.js';
@@ -10,7 +12,8 @@ import type { ObjectStore } from '../storage/index.js';
 import { BlockScratch } from './block-decoder.js';
 import { ReadBufferPool } from './read-buffers.js';
 import type { StoreSeriesReader } from './querier.js';
-import type { ChunkBlocks, ChunkHandle, Segment, SeriesSource } from './sources.js';
+import type { ChunkBlocks, ChunkHandle, ScanBlock, Segment, SeriesSource } from './sources.js';
+import type { Needle } from './needle.js';
 
 /**
  * Recently read chunk objects, bounded in bytes: repeated and overlapping queries (dashboards,
@@ -98,7 +101,11 @@ async function fetchChunk(objects: ObjectStore, ref: ChunkRef, budget?: ReadBudg
  */
 function storedSegments(chunk: StoredChunk, bytes: Buffer, scratch: BlockScratch): Segment[] {
   const h = chunk.header;
-  const metas = [...h.blocks].filter((m) => m.entries > 0).sort((a, b) => (a.minTs < b.minTs ? -1 : a.minTs > b.minTs ? 1 : 0));
+  const metas = h.blocks.filter((m) => m.entries > 0);
+  // Blocks are written in time order; only overlapping ones (out-of-order pushes) are not.
+  let sorted = true;
+  for (let i = 1; i < metas.length && sorted; i++) sorted = metas[i - 1].minTs <= metas[i].minTs;
+  if (!sorted) metas.sort((a, b) => (a.minTs < b.minTs ? -1 : a.minTs > b.minTs ? 1 : 0));
   const out: Segment[] = [];
   for (let i = 0; i < metas.length;) {
     let j = i + 1;
@@ -107,18 +114,20 @@ function storedSegments(chunk: StoredChunk, bytes: Buffer, scratch: BlockScratch
       if (metas[j].maxTs > max) max = metas[j].maxTs;
       j++;
     }
-    const group = metas.slice(i, j);
-    let entries = 0;
-    let lineBytes = 0;
-    for (const m of group) {
-      entries += m.entries;
-      lineBytes += m.linesSize;
+    if (j === i + 1) out.push(new StoredBlockSegment(h, bytes, metas[i], scratch));
+    else {
+      let entries = 0;
+      let lineBytes = 0;
+      for (let k = i; k < j; k++) {
+        entries += metas[k].entries;
+        lineBytes += metas[k].linesSize;
+      }
+      const minTs = metas[i].minTs;
+      out.push({
+        minTs, maxTs: max, entries, lineBytes, exact: true,
+        read: (from: bigint, through: bigint): readonly EntryBatch[] => [...chunk.batches(from > minTs ? from : minTs, through <= max ? through : max + 1n)],
+      });
     }
-    const minTs = group[0].minTs;
-    const reader = group.length === 1
-      ? singleBlockReader(h, bytes, group[0], scratch)
-      : { read: (from: bigint, through: bigint): readonly EntryBatch[] => [...chunk.batches(from > minTs ? from : minTs, through <= max ? through : max + 1n)] };
-    out.push({ minTs, maxTs: max, entries, lineBytes, exact: true, ...reader });
     i = j;
   }
   return out;
@@ -127,41 +136,71 @@ function storedSegments(chunk: StoredChunk, bytes: Buffer, scratch: BlockScratch
 /** Blocks of cached chunks whose CRC has been checked. */
 const verified = new WeakSet<BlockMeta>();
 
-function singleBlockReader(h: ChunkHeader, bytes: Buffer, m: BlockMeta, scratch: BlockScratch): Pick<Segment, 'read' | 'columns' | 'block'> {
-  const data = bytes.subarray(h.dataOffset + m.offset, h.dataOffset + m.offset + m.length);
-  const { encoding, version } = h;
-  const verify = (): void => {
-    if (verified.has(m)) return;
-    verifyBlock(m, data, h.blocks.indexOf(m));
-    verified.add(m);
-  };
-  return {
-    read(from, through, stable, need) {
-      verify();
-      const b = scratch.decodeBlock(encoding, data, m, version, from, through, stable, need);
-      return b.count > 0 ? [b] : [];
-    },
-    columns(from, through) {
-      // Format 2: the head frame has a CRC of its own, checked by decodeColumns.
-      if (version === 1) verify();
-      const b = scratch.decodeColumns(encoding, data, m, version, from, through, version === 1 || verified.has(m));
-      return b.count > 0 ? [b] : [];
-    },
-    block: version === 1 ? undefined : {
-      encoding, data, rawLength: m.rawLength, linesSize: m.linesSize, minTs: m.minTs, maxTs: m.maxTs,
-      verified: () => verified.has(m),
-      check(crc) {
-        if (verified.has(m)) return;
-        // As verifyBlock, from the CRC the worker computed.
-        if (crc !== m.crc) throw new CorruptChunkError(`block ${h.blocks.indexOf(m)} checksum mismatch: stored ${hex(m.crc)}, computed ${hex(crc)}`);
-        verified.add(m);
-      },
-      readLines(from, through, lines) {
-        const b = scratch.decodeWithLines(encoding, data, m, lines, from, through);
-        return b.count > 0 ? [b] : [];
-      },
-    },
-  };
+/**
+ * A segment of one stored block, and (format 2) the block a scan worker reads: one object with
+ * methods rather than closures, since a 2 GB scan makes ~12,000 of them.
+ */
+class StoredBlockSegment implements Segment, ScanBlock {
+  readonly minTs: bigint;
+  readonly maxTs: bigint;
+  readonly entries: number;
+  readonly lineBytes: number;
+  readonly exact = true;
+  readonly encoding: ChunkEncoding;
+  readonly data: Buffer;
+  readonly rawLength: number;
+  readonly linesSize: number;
+
+  constructor(private readonly h: ChunkHeader, bytes: Buffer, private readonly m: BlockMeta, private readonly scratch: BlockScratch) {
+    this.minTs = m.minTs;
+    this.maxTs = m.maxTs;
+    this.entries = m.entries;
+    this.lineBytes = m.linesSize;
+    this.encoding = h.encoding;
+    this.data = bytes.subarray(h.dataOffset + m.offset, h.dataOffset + m.offset + m.length);
+    this.rawLength = m.rawLength;
+    this.linesSize = m.linesSize;
+  }
+
+  get block(): ScanBlock | undefined {
+    return this.h.version === 1 ? undefined : this;
+  }
+
+  read(from: bigint, through: bigint, stable: boolean, need?: Needle): readonly EntryBatch[] {
+    this.verify();
+    const b = this.scratch.decodeBlock(this.encoding, this.data, this.m, this.h.version, from, through, stable, need);
+    return b.count > 0 ? [b] : [];
+  }
+
+  columns(from: bigint, through: bigint): readonly ColumnBatch[] {
+    const version = this.h.version;
+    // Format 2: the head frame has a CRC of its own, checked by decodeColumns.
+    if (version === 1) this.verify();
+    const b = this.scratch.decodeColumns(this.encoding, this.data, this.m, version, from, through, version === 1 || verified.has(this.m));
+    return b.count > 0 ? [b] : [];
+  }
+
+  verified(): boolean {
+    return verified.has(this.m);
+  }
+
+  check(crc: number): void {
+    if (verified.has(this.m)) return;
+    // As verifyBlock, from the CRC the worker computed.
+    if (crc !== this.m.crc) throw new CorruptChunkError(`block ${this.h.blocks.indexOf(this.m)} checksum mismatch: stored ${hex(this.m.crc)}, computed ${hex(crc)}`);
+    verified.add(this.m);
+  }
+
+  readLines(from: bigint, through: bigint, lines: Buffer): readonly EntryBatch[] {
+    const b = this.scratch.decodeWithLines(this.encoding, this.data, this.m, lines, from, through);
+    return b.count > 0 ? [b] : [];
+  }
+
+  private verify(): void {
+    if (verified.has(this.m)) return;
+    verifyBlock(this.m, this.data, this.h.blocks.indexOf(this.m));
+    verified.add(this.m);
+  }
 }
 
 /** A stored chunk, fetched when first read; the handle itself keeps nothing once a read is done. */

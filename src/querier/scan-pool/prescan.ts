@@ -259,12 +259,10 @@ export class Prescan {
     picked.forEach(({ seg, block }, i) => {
       const at = reply.found[i];
       const p = reply.pipeline;
-      out.set(seg, {
-        crc: reply.crcs[i],
-        lines: at < 0 ? null : lines.subarray(at, at + block.linesSize),
-        error: at === FAILED ? reply.errors[i] ?? 'block does not decompress' : null,
-        ...(p !== undefined ? { kept: at === LOCAL || at === FAILED ? null : kept(p, i, samples, labels) } : {}),
-      });
+      const crc = reply.crcs[i];
+      const blockLines = at < 0 ? null : lines.subarray(at, at + block.linesSize);
+      const error = at === FAILED ? reply.errors[i] ?? 'block does not decompress' : null;
+      out.set(seg, p === undefined ? { crc, lines: blockLines, error } : { crc, lines: blockLines, error, kept: at === LOCAL || at === FAILED ? null : kept(p, i, samples, labels) });
     });
     return out;
   }
@@ -287,10 +285,13 @@ export class Prescan {
   }
 }
 
+const NONE_KEPT: Kept = Object.freeze({ kind: 'entries', index: new Uint32Array(0) });
+
 function kept(p: PipelineReply, i: number, samples: boolean, labels: readonly SampleLabels[]): Kept {
   const a = p.start[i];
   const b = p.start[i + 1];
-  if (!samples) return { kind: 'entries', index: p.index.subarray(a, b) };
+  // Most blocks of a selective query keep nothing: one shared empty result for them.
+  if (!samples) return a === b ? NONE_KEPT : { kind: 'entries', index: p.index.subarray(a, b) };
   return { kind: 'samples', rel: p.rel.subarray(a, b), value: p.value.subarray(a, b), series: p.series.subarray(a, b), labels };
 }
 
