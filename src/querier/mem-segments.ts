@@ -97,5 +97,6 @@ export function memHandle(chunk: MemChunk, scratch: BlockScratch): ChunkHandle {
     maxTs: chunk.maxTs,
     batches: (from, through) => Promise.resolve(chunk.batches(from, through)),
     open: (): Promise<ChunkBlocks> => Promise.resolve({ segments: memSegments(chunk, scratch) }),
+    load: () => Promise.resolve({ entries: chunk.entryCount, batches: (from: bigint, through: bigint) => chunk.batches(from, through) }),
   };
 }

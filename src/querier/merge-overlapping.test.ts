@@ -1,8 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EntryBatch } from '../chunk/index.js';
-import { batchLineString } from '../chunk/batch.js';
+import { batchLineString, sliceBatchByTime } from '../chunk/batch.js';
 import { mergeOverlapping } from './merge-overlapping.js';
+import { chunkGroups, newReadStats } from './series-plan.js';
+import type { ChunkHandle, SeriesSource } from './sources.js';
 
 type Entry = [ts: bigint, line: string];
 
@@ -67,3 +69,52 @@ describe('mergeOverlapping', () => {
     assert.ok(pieces.length >= 2);
   });
 });
+
+describe('overlapping chunk groups read in windows', () => {
+  /** A handle over ascending entries that can be loaded (read in windows) or not (read whole). */
+  function handle(entries: readonly Entry[], loadable: boolean): ChunkHandle {
+    const all = batch(entries);
+    const batches = (from: bigint, through: bigint): EntryBatch[] => {
+      const s = sliceBatchByTime(all, from, through);
+      return s.count > 0 ? [s] : [];
+    };
+    return {
+      minTs: entries[0][0],
+      maxTs: entries[entries.length - 1][0],
+      batches: (from, through) => Promise.resolve(batches(from, through)),
+      ...(loadable ? { load: () => Promise.resolve({ entries: entries.length, batches }) } : {}),
+    };
+  }
+
+  it('gives what one merge of the group gives, for any range, read whole or window by window backwards', async () => {
+    let seed = 11;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let round = 0; round < 12; round++) {
+      const chunks: Entry[][] = Array.from({ length: 2 + rand(3) }, () => {
+        const n = 1 + rand(12_000);
+        const es: Entry[] = Array.from({ length: n }, () => [BigInt(rand(50_000)), `line ${rand(3)}`]);
+        return es.map((e, k) => ({ e, k })).sort((x, y) => (x.e[0] < y.e[0] ? -1 : x.e[0] > y.e[0] ? 1 : x.k - y.k)).map((x) => x.e);
+      });
+      // A group takes its chunks by first timestamp (stable): that order decides equal timestamps.
+      chunks.sort((x, y) => (x[0][0] < y[0][0] ? -1 : x[0][0] > y[0][0] ? 1 : 0));
+      const from = BigInt(rand(10_000));
+      const through = from + BigInt(1 + rand(60_000));
+      const want = reference(chunks).filter((e) => e[0] >= from && e[0] < through);
+      const src: SeriesSource = { labels: [], key: '{}', chunks: chunks.map((c) => handle(c, true)) };
+      const groups = chunkGroups(src, from, through);
+      const stats = newReadStats();
+      const segs = (await Promise.all(groups.map((g) => g.segments(from, through, stats)))).flat();
+      const flat = (bs: readonly EntryBatch[]): Entry[] => bs.flatMap((p) => Array.from({ length: p.count }, (_, i): Entry => [p.ts[i], batchLineString(p, i)]));
+      assert.deepEqual(flat(segs.flatMap((seg) => seg.read(from, through, false))), want, `round ${round}`);
+      // Backwards, as a backward log query reads them: the same entries.
+      const back = [...segs].reverse().flatMap((seg) => flat(seg.read(from, through, false)).reverse());
+      assert.deepEqual(back.reverse(), want);
+      // The same as the group read without windows.
+      const plain: SeriesSource = { labels: [], key: '{}', chunks: chunks.map((c) => handle(c, false)) };
+      const eager = (await Promise.all(chunkGroups(plain, from, through).map((g) => g.segments(from, through, newReadStats())))).flat();
+      assert.deepEqual(flat(eager.flatMap((seg) => seg.read(from, through, false))), want);
+      if (chunks.flat().length > 3 * 8192 && groups.length === 1) assert.ok(segs.length > 1, 'a large group is split into windows');
+    }
+  });
+});
+

@@ -20,6 +20,25 @@ export async function mergeOverlapping(
   pace?: () => Promise<void>,
   pieceEntries = MERGE_PIECE_ENTRIES,
 ): Promise<EntryBatch[]> {
+  const pieces: EntryBatch[] = [];
+  for (const _ of mergeSteps(perChunk, onDuplicate, pieceEntries, pieces)) if (pace !== undefined) await pace();
+  return pieces;
+}
+
+/** mergeOverlapping in one go, for a small range (a window of a group, see series-plan.ts). */
+export function mergeOverlappingNow(perChunk: readonly (readonly EntryBatch[])[], onDuplicate: () => void): EntryBatch[] {
+  const pieces: EntryBatch[] = [];
+  for (const _ of mergeSteps(perChunk, onDuplicate, MERGE_PIECE_ENTRIES, pieces));
+  return pieces;
+}
+
+/** The merge, into `pieces`; yields every PACE_EVERY entries. */
+function* mergeSteps(
+  perChunk: readonly (readonly EntryBatch[])[],
+  onDuplicate: () => void,
+  pieceEntries: number,
+  pieces: EntryBatch[],
+): Generator<void, void, void> {
   // Every input batch gets a number; a cursor walks one chunk's batches in order.
   const srcs: EntryBatch[] = [];
   const cursors: { first: number; end: number; b: number; i: number }[] = [];
@@ -49,7 +68,6 @@ export async function mergeOverlapping(
   };
   for (let k = (heap.length >>> 1) - 1; k >= 0; k--) down(k);
 
-  const pieces: EntryBatch[] = [];
   let outSrc: number[] = [];
   let outIdx: number[] = [];
   let runStart = 0;
@@ -97,11 +115,10 @@ export async function mergeOverlapping(
       if (heap.length > 0) heap[0] = last;
     }
     if (heap.length > 0) down(0);
-    if (pace !== undefined && ++sincePace === PACE_EVERY) {
+    if (++sincePace === PACE_EVERY) {
       sincePace = 0;
-      await pace();
+      yield;
     }
   }
   cut();
-  return pieces;
 }

@@ -1,9 +1,9 @@
 import { EMPTY_BATCH, sliceBatchByTime, type EntryBatch } from '../chunk/index.js';
 import { gatherBatch, type ColumnBatch } from '../chunk/batch.js';
 import type { Needle } from './line-prefilter.js';
-import { mergeOverlapping } from './merge-overlapping.js';
+import { mergeOverlapping, mergeOverlappingNow } from './merge-overlapping.js';
 import { ClientClosedError } from '../util/errors.js';
-import type { ChunkBlocks, ChunkHandle, Segment, SeriesSource } from './sources.js';
+import type { ChunkBlocks, ChunkHandle, LoadedChunk, Segment, SeriesSource } from './sources.js';
 
 export interface ReadStats {
   chunksRead: number;
@@ -126,6 +126,7 @@ function group(chunks: ChunkHandle[], minTs: bigint, maxTs: bigint): ChunkGroup 
         opened = await p;
         return opened.segments;
       }
+      if (chunks.length > 1 && chunks.every((c) => c.load !== undefined)) return windows(chunks, from, through, stats, pace);
       const batches: EntryBatch[][] = [];
       for (const c of chunks) {
         if (batches.length > 0) await pace?.();
@@ -141,6 +142,62 @@ function group(chunks: ChunkHandle[], minTs: bigint, maxTs: bigint): ChunkGroup 
     release() {
       opened?.release?.();
       opened = undefined;
+    },
+  };
+}
+
+/** Entries a window of overlapping chunks holds, about: what one merge handles. */
+const WINDOW_ENTRIES = 8192;
+/** Windows per group at most: each reads the blocks at its edges again. */
+const MAX_WINDOWS = 256;
+
+/**
+ * Overlapping chunks read as consecutive time windows, each merged (and de-duplicated) only when
+ * read: a reader that needs a group's newest entries (a backward log query, after a restart put
+ * flushed entries back into memory) merges the last window, not the group. Windows split time
+ * evenly, one per ~WINDOW_ENTRIES entries; equal timestamps, hence duplicates, share a window.
+ */
+async function windows(chunks: readonly ChunkHandle[], from: bigint, through: bigint, stats: ReadStats, pace?: () => Promise<void>): Promise<Segment[]> {
+  const loaded: LoadedChunk[] = [];
+  let lo: bigint | undefined;
+  let hi: bigint | undefined;
+  let entries = 0;
+  for (const c of chunks) {
+    if (loaded.length > 0) await pace?.();
+    stats.chunksRead++;
+    loaded.push(await c.load!());
+    entries += loaded[loaded.length - 1].entries;
+    if (lo === undefined || c.minTs < lo) lo = c.minTs;
+    if (hi === undefined || c.maxTs + 1n > hi) hi = c.maxTs + 1n;
+  }
+  if (lo === undefined || hi === undefined) return [];
+  if (from > lo) lo = from;
+  if (through < hi) hi = through;
+  if (lo >= hi) return [];
+  const n = BigInt(Math.min(MAX_WINDOWS, Math.max(1, Math.ceil(entries / WINDOW_ENTRIES))));
+  const span = hi - lo;
+  const out: Segment[] = [];
+  for (let k = 0n; k < n; k++) {
+    const a = lo + (span * k) / n;
+    const b = k + 1n === n ? hi : lo + (span * (k + 1n)) / n;
+    if (a < b) out.push(windowSegment(loaded, a, b, stats));
+  }
+  return out;
+}
+
+/** The entries of the chunks in [a, b), merged when read. */
+function windowSegment(loaded: readonly LoadedChunk[], a: bigint, b: bigint, stats: ReadStats): Segment {
+  return {
+    minTs: a,
+    maxTs: b - 1n,
+    entries: 0,
+    lineBytes: 0,
+    exact: false,
+    read(from, through) {
+      const f = from > a ? from : a;
+      const t = through < b ? through : b;
+      if (f >= t) return [];
+      return mergeOverlappingNow(loaded.map((c) => [...c.batches(f, t)]), () => stats.duplicates++);
     },
   };
 }

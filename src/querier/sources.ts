@@ -16,6 +16,19 @@ export interface ChunkHandle {
    * or read them one at a time. Handles without it are read whole through batches().
    */
   open?(): Promise<ChunkBlocks>;
+  /**
+   * The chunk fetched, read synchronously from then on: what a group of overlapping chunks
+   * merges a time window at a time (series-plan.ts). Handles without it are read through batches().
+   */
+  load?(): Promise<LoadedChunk>;
+}
+
+/** A fetched chunk. */
+export interface LoadedChunk {
+  /** Entries in the whole chunk. */
+  readonly entries: number;
+  /** Batches of entries in [from, through), ascending by timestamp. */
+  batches(from: Nanos, through: Nanos): Iterable<EntryBatch>;
 }
 
 /** A chunk's entries as time-disjoint segments (one block, or blocks that overlap), ascending. */

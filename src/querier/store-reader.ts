@@ -12,7 +12,7 @@ import type { ObjectStore } from '../storage/index.js';
 import { BlockScratch } from './block-decoder.js';
 import { ReadBufferPool } from './read-buffers.js';
 import type { StoreSeriesReader } from './querier.js';
-import type { ChunkBlocks, ChunkHandle, ScanBlock, Segment, SeriesSource } from './sources.js';
+import type { ChunkBlocks, ChunkHandle, LoadedChunk, ScanBlock, Segment, SeriesSource } from './sources.js';
 import type { Needle } from './needle.js';
 
 /**
@@ -213,6 +213,11 @@ class StoredChunkHandle implements ChunkHandle {
   async batches(from: Nanos, through: Nanos): Promise<Iterable<EntryBatch>> {
     const { chunk } = await fetchChunk(this.objects, this.ref);
     return chunk.batches(from, through);
+  }
+
+  async load(): Promise<LoadedChunk> {
+    const { chunk } = await fetchChunk(this.objects, this.ref);
+    return { entries: this.ref.entries, batches: (from: Nanos, through: Nanos) => chunk.batches(from, through) };
   }
 
   async open(): Promise<ChunkBlocks> {
