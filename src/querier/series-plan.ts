@@ -126,7 +126,7 @@ function group(chunks: ChunkHandle[], minTs: bigint, maxTs: bigint): ChunkGroup 
         opened = await p;
         return opened.segments;
       }
-      if (chunks.length > 1 && chunks.every((c) => c.load !== undefined)) return windows(chunks, from, through, stats, pace);
+      if (chunks.length > 1 && chunks.every((c) => c.load !== undefined)) return windows(chunks, minTs, maxTs, from, through, stats, pace);
       const batches: EntryBatch[][] = [];
       for (const c of chunks) {
         if (batches.length > 0) await pace?.();
@@ -152,28 +152,26 @@ const WINDOW_ENTRIES = 8192;
 const MAX_WINDOWS = 256;
 
 /**
- * Overlapping chunks read as consecutive time windows, each merged (and de-duplicated) only when
- * read: a reader that needs a group's newest entries (a backward log query, after a restart put
+ * Overlapping chunks (a group's, spanning [minTs, maxTs]) read as consecutive time windows, each
+ * merged (and de-duplicated) only when read: a reader that needs a group's newest entries (a backward log query, after a restart put
  * flushed entries back into memory) merges the last window, not the group. Windows split time
  * evenly, one per ~WINDOW_ENTRIES entries; equal timestamps, hence duplicates, share a window.
  */
-async function windows(chunks: readonly ChunkHandle[], from: bigint, through: bigint, stats: ReadStats, pace?: () => Promise<void>): Promise<Segment[]> {
+async function windows(
+  chunks: readonly ChunkHandle[], minTs: bigint, maxTs: bigint, from: bigint, through: bigint, stats: ReadStats, pace?: () => Promise<void>,
+): Promise<Segment[]> {
+  const lo = from > minTs ? from : minTs;
+  const hi = through <= maxTs ? through : maxTs + 1n;
+  if (lo >= hi) return [];
   const loaded: LoadedChunk[] = [];
-  let lo: bigint | undefined;
-  let hi: bigint | undefined;
   let entries = 0;
   for (const c of chunks) {
     if (loaded.length > 0) await pace?.();
     stats.chunksRead++;
-    loaded.push(await c.load!());
-    entries += loaded[loaded.length - 1].entries;
-    if (lo === undefined || c.minTs < lo) lo = c.minTs;
-    if (hi === undefined || c.maxTs + 1n > hi) hi = c.maxTs + 1n;
+    const l = await c.load!();
+    loaded.push(l);
+    entries += l.entries;
   }
-  if (lo === undefined || hi === undefined) return [];
-  if (from > lo) lo = from;
-  if (through < hi) hi = through;
-  if (lo >= hi) return [];
   const n = BigInt(Math.min(MAX_WINDOWS, Math.max(1, Math.ceil(entries / WINDOW_ENTRIES))));
   const span = hi - lo;
   const out: Segment[] = [];

@@ -211,8 +211,7 @@ class StoredChunkHandle implements ChunkHandle {
   get maxTs(): Nanos { return this.ref.through; }
 
   async batches(from: Nanos, through: Nanos): Promise<Iterable<EntryBatch>> {
-    const { chunk } = await fetchChunk(this.objects, this.ref);
-    return chunk.batches(from, through);
+    return (await this.load()).batches(from, through);
   }
 
   async load(): Promise<LoadedChunk> {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { close, closeSync, fstatSync, fsync, mkdir, open as openCb, openSync, readSync, rename, statSync, unlink, write } from 'node:fs';
+import { close, closeSync, fsync, mkdir, open as openCb, readSync, rename, statSync, unlink, write } from 'node:fs';
 import { mkdir as mkdirP, open, readdir, readFile, rmdir, unlink as unlinkP } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidObjectKeyError, ObjectNotFoundError } from './errors.js';
-import { OpenFiles } from './open-files.js';
+import { OpenFiles, openFileSync } from './open-files.js';
 import { checkInto, compareKeys, validateObjectKey, validateRange, type ObjectInfo, type ObjectStore } from './object-store.js';
 
 /** One object of a putMany batch. */
@@ -141,17 +141,6 @@ function readAtSync(fd: number, out: Buffer, offset: number): Buffer {
   return got === out.length ? out : out.subarray(0, got);
 }
 
-/** Opens `p` for reading and checks it is a file (EISDIR otherwise, as a missing object). */
-function openFileSync(p: string): { fd: number; size: number } {
-  const fd = openSync(p, 'r');
-  const st = fstatSync(fd);
-  if (!st.isFile()) {
-    closeSync(fd);
-    throw Object.assign(new Error(`EISDIR: ${p}`), { code: 'EISDIR' });
-  }
-  return { fd, size: st.size };
-}
-
 /** The whole file when it is at most SYNC_READ_MAX bytes, else undefined. */
 function readSmallSync(p: string): Buffer | undefined {
   const { fd, size } = openFileSync(p);
@@ -162,7 +151,6 @@ function readSmallSync(p: string): Buffer | undefined {
   }
 }
 
-/** Bytes [offset, offset + length) of a file, short at its end (e.g. a chunk in a pack); in `into` when given. */
 /**
  * Objects as files under rootDir; '/' in a key maps to subdirectories. A put writes a temporary
  * file in the target directory, fsyncs it and renames it over the key, so readers never see a

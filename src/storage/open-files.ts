@@ -29,17 +29,7 @@ export class OpenFiles {
       f.last = now;
       return f;
     }
-    const p = path();
-    const fd = openSync(p, 'r');
-    let size: number;
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile()) throw Object.assign(new Error(`EISDIR: ${p}`), { code: 'EISDIR' });
-      size = st.size;
-    } catch (err) {
-      closeSync(fd);
-      throw err;
-    }
+    const { fd, size } = openFileSync(path());
     if (this.files.size >= this.max) this.close(this.files.keys().next().value!);
     this.files.set(key, (f = { fd, size, last: now }));
     this.sweeper ??= setInterval(() => this.sweep(), this.idleMs).unref();
@@ -72,5 +62,18 @@ export class OpenFiles {
   private stopSweeping(): void {
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
     this.sweeper = undefined;
+  }
+}
+
+/** Opens `p` for reading and checks it is a file (EISDIR otherwise, as a missing object). */
+export function openFileSync(p: string): { fd: number; size: number } {
+  const fd = openSync(p, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw Object.assign(new Error(`EISDIR: ${p}`), { code: 'EISDIR' });
+    return { fd, size: st.size };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
   }
 }
